@@ -1,0 +1,28 @@
+// Shared Jest settings: SWC with legacy decorators + metadata (Nest DI needs it), and
+// workspace libs resolved to their TypeScript sources so tests never need a build.
+const path = require('node:path');
+
+const libs = path.join(__dirname, 'libs');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@broker/([a-z-]+)$': `${libs}/$1/src/index.ts`,
+    '^@broker/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2/index.ts`,
+  },
+  testTimeout: 30000,
+};

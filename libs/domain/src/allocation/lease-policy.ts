@@ -1,0 +1,39 @@
+import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
+import { SandboxStatus } from '../sandbox/sandbox-status';
+
+/**
+ * How long a student holds a sandbox. `expires_at = allocated_at + leaseSeconds` is stored on the row
+ * at allocation and is the single lease clock; `graceSeconds` is how long after it auto-expiry waits.
+ */
+export interface LeasePolicy {
+  readonly leaseSeconds: number;
+  readonly graceSeconds: number;
+}
+
+export const DEFAULT_LEASE_POLICY: LeasePolicy = {
+  leaseSeconds: 48 * 3600,
+  graceSeconds: 30 * 60,
+};
+
+export function leaseExpiry(allocatedAt: EpochSeconds, policy: LeasePolicy): EpochSeconds {
+  return allocatedAt + policy.leaseSeconds;
+}
+
+/** True once the lease is over (the student may still release it; expiry waits for the grace). */
+export function isLeaseOver(sandbox: Sandbox, now: EpochSeconds): boolean {
+  return sandbox.expiresAt !== undefined && now >= sandbox.expiresAt;
+}
+
+/** True when auto-expiry must take the sandbox back: allocated and past `expires_at` + grace. */
+export function isDueForExpiry(sandbox: Sandbox, now: EpochSeconds, policy: LeasePolicy): boolean {
+  return (
+    sandbox.status === SandboxStatus.Allocated &&
+    sandbox.expiresAt !== undefined &&
+    now >= sandbox.expiresAt + policy.graceSeconds
+  );
+}
+
+/** The newest `expires_at` that is due for expiry at `now`. */
+export function expiryCutoff(now: EpochSeconds, policy: LeasePolicy): EpochSeconds {
+  return now - policy.graceSeconds;
+}

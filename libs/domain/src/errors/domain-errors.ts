@@ -1,0 +1,82 @@
+/**
+ * Domain errors carry a stable `code`; the HTTP layer maps codes to statuses. Messages never name
+ * another student.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  protected constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NoSandboxesAvailableError extends DomainError {
+  readonly code = 'NO_SANDBOXES_AVAILABLE';
+
+  constructor(readonly namePrefix?: string) {
+    super(
+      namePrefix
+        ? `No sandboxes available with name prefix '${namePrefix}'`
+        : 'No sandboxes available in pool',
+    );
+  }
+}
+
+export class SandboxNotFoundError extends DomainError {
+  readonly code = 'SANDBOX_NOT_FOUND';
+
+  constructor(readonly sandboxId: string) {
+    super(`Sandbox ${sandboxId} not found`);
+  }
+}
+
+export class NotSandboxOwnerError extends DomainError {
+  readonly code = 'NOT_SANDBOX_OWNER';
+
+  constructor(readonly sandboxId: string) {
+    super(`Sandbox ${sandboxId} is not allocated to you`);
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_STATE_TRANSITION';
+
+  constructor(
+    readonly sandboxId: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`Sandbox ${sandboxId} cannot move from ${from} to ${to}`);
+  }
+}
+
+/** A conditional write lost to a concurrent writer more often than the operation allows. */
+export class ConcurrentModificationError extends DomainError {
+  readonly code = 'CONCURRENT_MODIFICATION';
+
+  constructor(readonly subject: string) {
+    super(`${subject} was modified concurrently; retry the request`);
+  }
+}
+
+/** The student's earlier allocation request with the same key is still in flight. */
+export class AllocationInProgressError extends DomainError {
+  readonly code = 'ALLOCATION_IN_PROGRESS';
+
+  constructor() {
+    super('An allocation for this student is still in progress; retry shortly');
+  }
+}
+
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
+
+  constructor() {
+    super('The cursor is malformed or belongs to a different query');
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,86 @@
+import type { AllocationRequest, AllocationResult, ReleaseResult } from '../allocation/allocation';
+import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
+import type { SandboxStatus } from '../sandbox/sandbox-status';
+import type { Page, PageRequest } from './page';
+
+export interface ListSandboxesQuery extends PageRequest {
+  readonly status: SandboxStatus;
+  /** Case-sensitive sandbox-name prefix, served by the index range, not by a filter. */
+  readonly namePrefix?: string | undefined;
+}
+
+/** Outcome of writing one sandbox from the provider's list into the pool. */
+export type ProviderUpsertOutcome =
+  /** New row, available. */
+  | 'inserted'
+  /** Available row whose provider fields were refreshed (or already equal). */
+  | 'refreshed'
+  /** Stale row seen again at the provider: available again. */
+  | 'revived'
+  /** Row is allocated or later (or a tombstone): left untouched. */
+  | 'untouched';
+
+/**
+ * An allocation claim: the per-student record (keyed by student id + idempotency key) that makes
+ * concurrent and retried allocations return one sandbox. See libs/dynamo-repo/README.md.
+ */
+export interface AllocationClaim {
+  readonly studentId: string;
+  readonly idempotencyKey: string;
+  readonly sandboxId: string;
+  readonly token: string;
+  readonly createdAt: number;
+  /** After this instant (epoch ms) the writer that made the claim no longer writes under it. */
+  readonly deadlineMs: number;
+  /** Candidates an earlier, presumed-dead writer of this claim may still have taken. */
+  readonly supersededSandboxIds: readonly string[];
+}
+
+export type ClaimRepairOutcome =
+  /** The claim's sandbox is allocated under it: the claim is confirmed and leaves the open list. */
+  | 'confirmed'
+  /** The writer died before taking a sandbox: the claim is removed so the student starts clean. */
+  | 'abandoned'
+  /** The claim changed while being repaired (a live request owns it now): nothing done. */
+  | 'skipped';
+
+/** Storage of the sandbox pool. Every state change is one single-item conditional write. */
+export interface SandboxRepository {
+  /**
+   * Allocate one available sandbox to the student, or return the one the student's claim already
+   * holds. Throws NoSandboxesAvailableError only when no sandbox matching the prefix is available.
+   */
+  allocate(request: AllocationRequest): Promise<AllocationResult>;
+
+  /** Strongly consistent read of one sandbox row. */
+  get(sandboxId: string): Promise<Sandbox | null>;
+
+  /**
+   * The owner releases: allocated → pending_deletion. Idempotent for the owner (a repeat returns the
+   * row unchanged). Throws SandboxNotFoundError or NotSandboxOwnerError.
+   */
+  release(sandboxId: string, studentId: string): Promise<ReleaseResult>;
+
+  /**
+   * Write one sandbox from the provider's list: insert it as available, refresh an available row,
+   * revive a stale one; never touch allocated-or-later rows or tombstones.
+   */
+  upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome>;
+
+  /** One page of sandboxes in a status, ordered by name; the cursor is opaque. */
+  list(query: ListSandboxesQuery): Promise<Page<Sandbox>>;
+
+  /** Exact number of rows in each status (index reads, never a table scan). */
+  countByStatus(): Promise<Record<SandboxStatus, number>>;
+
+  /** Claims older than `olderThanMs` that no repair has confirmed yet (for the repair job). */
+  listOpenClaims(olderThanMs: number, limit: number): Promise<AllocationClaim[]>;
+
+  /** Confirm or clean up one open claim whose writer's deadline has passed. */
+  repairClaim(claim: AllocationClaim): Promise<ClaimRepairOutcome>;
+
+  /** Cheap round-trip to the store for readiness checks. */
+  ping(): Promise<void>;
+}
+
+export const SANDBOX_REPOSITORY = Symbol.for('broker.SandboxRepository');

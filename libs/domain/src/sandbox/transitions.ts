@@ -1,0 +1,77 @@
+import { InvalidTransitionError } from '../errors/domain-errors';
+import { SandboxStatus } from './sandbox-status';
+
+/** Who moves a sandbox from one state to another. */
+export type TransitionActor = 'student' | 'sync' | 'cleanup' | 'expiry' | 'operator' | 'repair';
+
+export interface TransitionRule {
+  readonly to: SandboxStatus;
+  readonly by: readonly TransitionActor[];
+}
+
+/**
+ * The lifecycle. Every transition is applied by one conditional write on the row's current status,
+ * so this table is both documentation and the check repositories run before writing.
+ */
+export const TRANSITIONS: Readonly<Record<SandboxStatus, readonly TransitionRule[]>> = {
+  [SandboxStatus.Available]: [
+    { to: SandboxStatus.Allocated, by: ['student'] },
+    { to: SandboxStatus.Stale, by: ['sync'] },
+    { to: SandboxStatus.Quarantined, by: ['operator'] },
+  ],
+  [SandboxStatus.Stale]: [
+    { to: SandboxStatus.Available, by: ['sync'] },
+    { to: SandboxStatus.Deleted, by: ['sync', 'operator'] },
+    { to: SandboxStatus.Quarantined, by: ['operator'] },
+  ],
+  [SandboxStatus.Allocated]: [
+    { to: SandboxStatus.PendingDeletion, by: ['student', 'expiry', 'operator', 'repair'] },
+    { to: SandboxStatus.Quarantined, by: ['operator'] },
+  ],
+  [SandboxStatus.PendingDeletion]: [
+    { to: SandboxStatus.Deleting, by: ['cleanup'] },
+    { to: SandboxStatus.Quarantined, by: ['operator'] },
+  ],
+  [SandboxStatus.Deleting]: [
+    { to: SandboxStatus.Deleted, by: ['cleanup'] },
+    { to: SandboxStatus.DeletionFailed, by: ['cleanup'] },
+    { to: SandboxStatus.PendingDeletion, by: ['cleanup', 'repair'] },
+    { to: SandboxStatus.Quarantined, by: ['cleanup', 'operator'] },
+  ],
+  [SandboxStatus.DeletionFailed]: [
+    { to: SandboxStatus.Deleting, by: ['cleanup'] },
+    { to: SandboxStatus.PendingDeletion, by: ['operator'] },
+    { to: SandboxStatus.Quarantined, by: ['cleanup', 'operator'] },
+  ],
+  [SandboxStatus.Quarantined]: [
+    { to: SandboxStatus.PendingDeletion, by: ['operator'] },
+    { to: SandboxStatus.Deleted, by: ['operator'] },
+  ],
+  [SandboxStatus.Deleted]: [],
+};
+
+export function canTransition(
+  from: SandboxStatus,
+  to: SandboxStatus,
+  actor?: TransitionActor,
+): boolean {
+  return TRANSITIONS[from].some((rule) => rule.to === to && (!actor || rule.by.includes(actor)));
+}
+
+/** States from which `actor` may move a sandbox to `to`; the condition of the conditional write. */
+export function sourcesOf(to: SandboxStatus, actor: TransitionActor): SandboxStatus[] {
+  return (Object.keys(TRANSITIONS) as SandboxStatus[]).filter((from) =>
+    canTransition(from, to, actor),
+  );
+}
+
+export function assertTransition(
+  sandboxId: string,
+  from: SandboxStatus,
+  to: SandboxStatus,
+  actor: TransitionActor,
+): void {
+  if (!canTransition(from, to, actor)) {
+    throw new InvalidTransitionError(sandboxId, from, to);
+  }
+}
