@@ -1,0 +1,2 @@
+export * from './create-table-input';
+export * from './table-schema';

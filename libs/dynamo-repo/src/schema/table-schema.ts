@@ -1,0 +1,92 @@
+/**
+ * The single-table layout: the one source of truth for the repository code, dev/test table creation
+ * and the CDK stack in infra/. Plain data, no SDK imports, so infra can import it cheaply.
+ *
+ * Items:
+ * - sandbox   PK `SBX#<sandboxId>`            SK `META`
+ * - claim     PK `CLAIM#<studentId>#<idemKey>` SK `CLAIM`
+ * - job lease PK `LEASE#<job>`                SK `LEASE`
+ * - event     PK `EVENT#<eventId>`             SK `EVENT`
+ *
+ * Every index's (partition, sort) pair is unique per item: sort keys end with the item's own id,
+ * because dynalite silently drops one of two index entries whose keys are identical.
+ */
+export const DEFAULT_TABLE_NAME = 'sandbox-broker';
+
+export const KEY_ATTRIBUTES = { partition: 'PK', sort: 'SK' } as const;
+
+/** Hot-key spreading: index partition keys carry one of this many shard suffixes. */
+export const SHARD_COUNT = 16;
+
+/** Attribute holding an epoch-seconds expiry; DynamoDB's TTL deletes claims and events after it. */
+export const TTL_ATTRIBUTE = 'ttl';
+
+export type Projection = 'ALL' | 'KEYS_ONLY';
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly projection: Projection;
+  readonly purpose: string;
+}
+
+export const INDEXES = {
+  /** Sparse: only available sandboxes. `AVAIL#<shard>` → `<name>#<sandboxId>`; prefix = begins_with. */
+  availability: {
+    name: 'AvailabilityIndex',
+    partitionKey: 'avail_pk',
+    sortKey: 'avail_sk',
+    projection: 'KEYS_ONLY',
+    purpose: 'allocation candidates, by name prefix',
+  },
+  /** Every sandbox: `<status>#<shard>` → `<name>#<sandboxId>`; listings, exact counts, jobs. */
+  status: {
+    name: 'StatusIndex',
+    partitionKey: 'status_pk',
+    sortKey: 'status_sk',
+    projection: 'ALL',
+    purpose: 'admin listing and counts by status, background jobs',
+  },
+  /** Sandboxes ever owned: `<studentId>` → `<allocatedAt>#<sandboxId>`. */
+  owner: {
+    name: 'OwnerIndex',
+    partitionKey: 'owner_pk',
+    sortKey: 'owner_sk',
+    projection: 'ALL',
+    purpose: 'admin listing by owner',
+  },
+  /** Sandboxes allocated for a lab: `<trackName>` → `<allocatedAt>#<sandboxId>`. */
+  track: {
+    name: 'TrackIndex',
+    partitionKey: 'track_pk',
+    sortKey: 'track_sk',
+    projection: 'ALL',
+    purpose: 'admin listing by track slug',
+  },
+  /** Non-sandbox items that jobs and admin read in order: open claims, events. */
+  type: {
+    name: 'TypeIndex',
+    partitionKey: 'type_pk',
+    sortKey: 'type_sk',
+    projection: 'ALL',
+    purpose: 'open allocation claims (repair job), event log newest first',
+  },
+} as const satisfies Record<string, IndexDefinition>;
+
+export const ALL_INDEXES: readonly IndexDefinition[] = Object.values(INDEXES);
+
+export interface AttributeDefinition {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+/** Every key attribute of the table and its indexes (all strings). */
+export const KEY_ATTRIBUTE_DEFINITIONS: readonly AttributeDefinition[] = [
+  { name: KEY_ATTRIBUTES.partition, type: 'S' },
+  { name: KEY_ATTRIBUTES.sort, type: 'S' },
+  ...ALL_INDEXES.flatMap((index) => [
+    { name: index.partitionKey, type: 'S' as const },
+    { name: index.sortKey, type: 'S' as const },
+  ]),
+];
