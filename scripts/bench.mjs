@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+// `npm run bench`: the allocation benchmark. Builds production bundles, starts dynalite as its own
+// process and the API from its production build, seeds pools through the repository, drives the API
+// with autocannon on 127.0.0.1 (bounded in time), verifies the outcome and writes
+// bench/results/latest.json (+ a dated copy) and a table appended to bench/README.md.
+//
+// Options: --quick (≈60 s smoke), --connections=50,200, --duration=20 (seconds per scenario),
+//          --pool=N (main pool), --profile (API under --cpu-prof, profiles in bench/profiles).
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, measureEngineCeiling, startDynalite, waitForPort } from './bench/engine.mjs';
+import { Ledger, runScenario } from './bench/load.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const quick = args.quick === 'true';
+const connectionsList = (args.connections ?? '50,200').split(',').map(Number);
+const duration = Number(args.duration ?? (quick ? 5 : 20));
+const PREFIXES = Array.from({ length: 10 }, (_, i) => `bench-p${i}-`);
+const mainPool = Number(args.pool ?? (quick ? 30_000 : 120_000));
+const scalingPools = quick ? [1_000, 20_000] : [1_000, 100_000];
+const token = `bench-track-${randomBytes(8).toString('hex')}`;
+const adminToken = `bench-admin-${randomBytes(8).toString('hex')}`;
+
+const log = (msg) =>
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+function build() {
+  if (args['skip-build'] === 'true') return;
+  log('building production bundles (npm run build)');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+async function seed(repoLib, endpoint, tableName, count, namer) {
+  const { createDocumentClient, ensureTable, DynamoSandboxRepository } = repoLib;
+  const client = createDocumentClient({ region: 'us-east-1', endpoint });
+  await ensureTable(client, tableName);
+  const repo = new DynamoSandboxRepository({
+    client,
+    tableName,
+    clock: { nowMs: () => Date.now() },
+    lease: { leaseSeconds: 48 * 3600, graceSeconds: 1800 },
+  });
+  let next = 0;
+  const started = Date.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const id = String(3_000_000 + i);
+      await repo.upsertFromProvider({
+        sandboxId: id,
+        name: namer(i),
+        externalId: `identity/accounts/00000000-0000-4000-8000-${id.padStart(12, '0')}`,
+        createdAt: 1_760_000_000,
+        sfdcAccountId: i % 3 === 0 ? `001SAND${id}` : null,
+      });
+      if (i > 0 && i % 20_000 === 0) log(`  seeded ${i}/${count} into ${tableName}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  log(
+    `seeded ${count} sandboxes into ${tableName} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return { client, repo };
+}
+
+async function startApi(endpoint, tableName) {
+  const port = await freePort();
+  const nodeArgs = [];
+  if (args.profile === 'true') {
+    mkdirSync('bench/profiles', { recursive: true });
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir=bench/profiles');
+  }
+  const child = spawn(process.execPath, [...nodeArgs, 'apps/broker-api/dist/main.js'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DDB_ENDPOINT_URL: endpoint,
+      DDB_TABLE_NAME: tableName,
+      AWS_REGION: 'us-east-1',
+      BROKER_API_TOKEN: token,
+      BROKER_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: args['log-level'] ?? 'info',
+      // The benchmark drives thousands of students from one client: keep the limiter out of the way.
+      RATE_LIMIT_PER_SEC: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port, 30_000);
+  for (let i = 0; i < 100; i += 1) {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+    if (res?.ok) break;
+    await sleep(100);
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
+}
+
+const headersFor = (student, prefix) => ({
+  authorization: `Bearer ${token}`,
+  'x-instruqt-sandbox-id': student,
+  'x-instruqt-track-id': 'bench-lab',
+  ...(prefix ? { 'x-sandbox-name-prefix': prefix } : {}),
+});
+
+function allocationScenario(api, ledger, connections, label, { prefixed = false, amount } = {}) {
+  const students = [];
+  let false409 = 0;
+  return runScenario({
+    url: api.url,
+    connections,
+    duration,
+    amount,
+    label,
+    next: (i) => {
+      const student = `${label}-student-${i}`;
+      const prefix = prefixed ? PREFIXES[i % PREFIXES.length] : undefined;
+      return { student, path: '/v1/allocate', headers: headersFor(student, prefix) };
+    },
+    onAnswer: (status, body, req) => {
+      if (status === 201 || status === 200) {
+        const sandbox = JSON.parse(body);
+        ledger.record(req.student, sandbox.sandbox_id, status);
+        students.push(req.student);
+      } else if (status === 409) {
+        false409 += 1; // pools are sized never to run out: every 409 is a false one (checked after)
+      }
+    },
+  }).then((r) => ({ ...r, students, false409 }));
+}
+
+async function countAvailable(repo) {
+  const counts = await repo.countByStatus();
+  return counts.available;
+}
+
+async function verify(client, tableName, ledger) {
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const owners = new Map();
+  let mismatched = 0;
+  let key;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ExclusiveStartKey: key,
+        ProjectionExpression: 'PK, sandbox_id, owner_id',
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (!String(item.PK).startsWith('SBX#') || !item.owner_id) continue;
+      owners.set(item.owner_id, (owners.get(item.owner_id) ?? 0) + 1);
+      const holders = ledger.sandboxToStudents.get(item.sandbox_id);
+      if (holders && !holders.has(item.owner_id)) mismatched += 1;
+    }
+    key = page.LastEvaluatedKey;
+  } while (key);
+  let studentsWithTwo = 0;
+  for (const n of owners.values()) if (n > 1) studentsWithTwo += 1;
+  return { studentsWithTwo, mismatched };
+}
+
+async function main() {
+  const started = Date.now();
+  build();
+  const repoLib = await import('@broker/dynamo-repo');
+  const engine = await startDynalite();
+  log(`dynalite at ${engine.endpoint} (pid ${engine.pid})`);
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    node: process.version,
+    versions: {},
+    scenarios: {},
+  };
+  for (const pkg of [
+    '@nestjs/core',
+    '@aws-sdk/client-dynamodb',
+    'fastify',
+    'dynalite',
+    'autocannon',
+  ]) {
+    const path = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
+    results.versions[pkg] = JSON.parse(readFileSync(path, 'utf8')).version;
+  }
+  try {
+    const mainTable = `bench-main-${Date.now()}`;
+    const { client, repo } = await seed(
+      repoLib,
+      engine.endpoint,
+      mainTable,
+      mainPool,
+      (i) =>
+        `${PREFIXES[i % PREFIXES.length]}${String(Math.floor(i / PREFIXES.length)).padStart(6, '0')}`,
+    );
+
+    log('engine ceiling: conditional UpdateItem/s from a plain SDK client');
+    results.engine_ceiling_per_s = await measureEngineCeiling({
+      endpoint: engine.endpoint,
+      tableName: mainTable,
+      connections: connectionsList[0],
+      seconds: quick ? 3 : 10,
+    });
+    log(`  engine ceiling ${results.engine_ceiling_per_s}/s at ${connectionsList[0]} in flight`);
+
+    const api = await startApi(engine.endpoint, mainTable);
+    const ledger = new Ledger();
+    let false409 = 0;
+    let firstStudents = [];
+    for (const c of connectionsList) {
+      log(`allocate: unique students, ${c} connections, ${duration} s`);
+      const r = await allocationScenario(api, ledger, c, `alloc-c${c}`);
+      false409 += r.false409;
+      if (firstStudents.length === 0) firstStudents = r.students;
+      results.scenarios[`alloc_c${c}`] = strip(r);
+      log(
+        `  ${r.per_s}/s p50 ${r.p50_ms} p95 ${r.p95_ms} p99 ${r.p99_ms} max ${r.max_ms} ms ${JSON.stringify(r.statuses)}`,
+      );
+    }
+
+    const c0 = connectionsList[0];
+    log(`repeat: the same ${firstStudents.length} students again, ${c0} connections`);
+    const repeat = await runScenario({
+      url: api.url,
+      connections: c0,
+      duration: Math.min(duration, 10),
+      label: 'repeat',
+      next: (i) => {
+        const student = firstStudents[i % firstStudents.length];
+        return { student, path: '/v1/allocate', headers: headersFor(student) };
+      },
+      onAnswer: (status, body, req) => {
+        if (status === 200 || status === 201)
+          ledger.record(req.student, JSON.parse(body).sandbox_id, status);
+      },
+    });
+    results.scenarios.repeat_c50 = strip(repeat);
+    log(`  ${repeat.per_s}/s p99 ${repeat.p99_ms} ms ${JSON.stringify(repeat.statuses)}`);
+
+    log(`prefix: ${PREFIXES.length} name prefixes, ${c0} connections`);
+    const prefix = await allocationScenario(api, ledger, c0, 'prefix', { prefixed: true });
+    false409 += prefix.false409;
+    results.scenarios.prefix_c50 = strip(prefix);
+    log(`  ${prefix.per_s}/s p99 ${prefix.p99_ms} ms ${JSON.stringify(prefix.statuses)}`);
+
+    const held = [...ledger.studentToSandbox.entries()];
+    log(`release: mark-for-deletion for ${held.length} allocations`);
+    const release = await runScenario({
+      url: api.url,
+      connections: c0,
+      amount: held.length,
+      label: 'release',
+      next: (i) => {
+        const [student, sandboxId] = held[i % held.length];
+        return {
+          student,
+          path: `/v1/sandboxes/${sandboxId}/mark-for-deletion`,
+          headers: headersFor(student),
+        };
+      },
+    });
+    results.scenarios.release_c50 = strip(release);
+    log(`  ${release.per_s}/s p99 ${release.p99_ms} ms ${JSON.stringify(release.statuses)}`);
+    await api.stop();
+
+    const remaining = await countAvailable(repo);
+    if (remaining === 0) log('WARNING: the main pool ran out; raise --pool (409s may be genuine)');
+    log('verification: scanning the table');
+    const check = await verify(client, mainTable, ledger);
+    results.double_allocations = ledger.doubleAllocations() + check.mismatched;
+    results.students_with_two = check.studentsWithTwo + ledger.repeatMismatches;
+    results.false_409 = remaining > 0 ? false409 : 0;
+
+    for (const size of scalingPools) {
+      const table = `bench-scale-${size}-${Date.now()}`;
+      await seed(
+        repoLib,
+        engine.endpoint,
+        table,
+        size,
+        (i) => `scale-${String(i).padStart(7, '0')}`,
+      );
+      const scaleApi = await startApi(engine.endpoint, table);
+      const r = await allocationScenario(scaleApi, new Ledger(), 10, `scale-${size}`, {
+        amount: Math.min(800, size / 2),
+      });
+      await scaleApi.stop();
+      results.scenarios[`scaling_${size}`] = strip(r);
+      log(`  pool ${size}: p50 ${r.p50_ms} p99 ${r.p99_ms} ms (${r.per_s}/s)`);
+    }
+
+    Object.assign(results, {
+      alloc_per_s_c50: results.scenarios.alloc_c50?.per_s,
+      alloc_p99_ms_c50: results.scenarios.alloc_c50?.p99_ms,
+      alloc_per_s_c200: results.scenarios.alloc_c200?.per_s,
+      alloc_p99_ms_c200: results.scenarios.alloc_c200?.p99_ms,
+      repeat_per_s_c50: results.scenarios.repeat_c50?.per_s,
+      prefix_alloc_per_s_c50: results.scenarios.prefix_c50?.per_s,
+      scaling_p50_ms_1k: results.scenarios[`scaling_${scalingPools[0]}`]?.p50_ms,
+      scaling_p50_ms_100k: results.scenarios[`scaling_${scalingPools[1]}`]?.p50_ms,
+      scaling_large_pool: scalingPools[1],
+      duration_s: Math.round((Date.now() - started) / 1000),
+    });
+    write(results);
+  } finally {
+    await engine.stop();
+  }
+  const failedCorrectness = results.double_allocations > 0 || results.students_with_two > 0;
+  process.exit(failedCorrectness ? 1 : 0);
+}
+
+function strip(r) {
+  const { students: _s, ...rest } = r;
+  return rest;
+}
+
+function write(results) {
+  mkdirSync('bench/results', { recursive: true });
+  const json = JSON.stringify(results, null, 2);
+  writeFileSync('bench/results/latest.json', json);
+  writeFileSync(`bench/results/${results.date.replace(/[:.]/g, '-')}.json`, json);
+  const row = [
+    results.date.slice(0, 16),
+    results.quick ? 'quick' : 'full',
+    results.engine_ceiling_per_s,
+    results.alloc_per_s_c50,
+    results.alloc_p99_ms_c50,
+    results.alloc_per_s_c200,
+    results.alloc_p99_ms_c200,
+    results.repeat_per_s_c50,
+    results.prefix_alloc_per_s_c50,
+    results.scaling_p50_ms_1k,
+    results.scaling_p50_ms_100k,
+    results.double_allocations,
+    results.students_with_two,
+    results.false_409,
+  ];
+  appendFileSync('bench/README.md', `| ${row.join(' | ')} |\n`);
+  log(`results: bench/results/latest.json\n${json}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
