@@ -19,6 +19,30 @@ const domainBanned = [
   'reflect-metadata',
 ];
 
+const depConstraints = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'],
+  },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+  {
+    sourceTag: 'type:util',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access'],
+  },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain'],
+    bannedExternalImports: domainBanned,
+  },
+  {
+    sourceTag: 'type:infra',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'],
+    bannedExternalImports: ['@nestjs/*'],
+  },
+];
+
+const boundaries = (allow) => ({ enforceBuildableLibDependency: false, allow, depConstraints });
+
 export default tseslint.config(
   {
     ignores: [
@@ -56,38 +80,7 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'],
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
-            },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: domainBanned,
-            },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'],
-              bannedExternalImports: ['@nestjs/*'],
-            },
-            {
-              sourceTag: 'type:bench',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries([])],
     },
   },
   {
@@ -100,6 +93,8 @@ export default tseslint.config(
       '**/testing/**/*.ts',
     ],
     rules: {
+      // Tests may start the CSP simulator app as a real HTTP peer.
+      '@nx/enforce-module-boundaries': ['error', boundaries(['@broker/csp-simulator'])],
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

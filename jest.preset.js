@@ -21,6 +21,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    // The simulator is an app, not a lib: map it before the generic lib entries.
+    '^@broker/csp-simulator$': `${__dirname}/apps/csp-simulator/src/index.ts`,
     '^@broker/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     '^@broker/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2/index.ts`,
   },

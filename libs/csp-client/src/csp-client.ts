@@ -1,0 +1,86 @@
+import type { ProviderSandbox } from '@broker/domain';
+
+/** The two upstreams; each has its own circuit breaker. */
+export type Upstream = 'csp' | 'niosxaas';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Provider operations, named as the simulator's fault injection names them. */
+export type CspOperation =
+  'list' | 'delete' | 'sign_in' | 'account_switch' | 'services_list' | 'service_delete';
+
+/** Retrying later may succeed (5xx, 429, timeout, network error, open breaker). */
+export interface RetryableFailure {
+  readonly kind: 'retryable';
+  /** From `Retry-After`, or the open breaker's remaining time. */
+  readonly retryAfterMs?: number;
+  readonly reason: string;
+  readonly status?: number;
+}
+
+/** Retrying will not help without someone changing something (4xx other than 408/429). */
+export interface PermanentFailure {
+  readonly kind: 'permanent';
+  readonly reason: string;
+  readonly status?: number;
+}
+
+export type DeleteSandboxResult = { readonly kind: 'gone' } | RetryableFailure | PermanentFailure;
+
+export interface UniversalService {
+  /** `infra/universal_service/<uuid>`. */
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface NiosCleanupDone {
+  readonly kind: 'done';
+  /**
+   * `cleaned`: matching services deleted; `nothing-to-delete`: none matched;
+   * `shadow`: shadow mode, nothing deleted (see `matched`); `disabled`: NIOSXaaS is off.
+   */
+  readonly outcome: 'cleaned' | 'nothing-to-delete' | 'shadow' | 'disabled';
+  /** Every service found in the account. */
+  readonly found: readonly UniversalService[];
+  /** Services whose name matched the configured one (what would be / was deleted). */
+  readonly matched: readonly UniversalService[];
+  /** Services actually deleted (404 counts: already gone). Empty in shadow mode. */
+  readonly deleted: readonly UniversalService[];
+}
+
+export type NiosCleanupResult = NiosCleanupDone | RetryableFailure | PermanentFailure;
+
+export type BreakerListener = (upstream: Upstream, state: BreakerState) => void;
+
+/** Port: what the broker needs from the provider. */
+export interface CspClient {
+  /**
+   * Every active sandbox account, across all pages.
+   * @throws CspClientError (kind `retryable` or `permanent`) when the list cannot be read.
+   */
+  listSandboxes(): Promise<ProviderSandbox[]>;
+  /** Deletes the account; never throws for provider or network failures. */
+  deleteSandbox(externalId: string): Promise<DeleteSandboxResult>;
+  /** NIOSXaaS pre-delete hook: remove the account's universal services. Never throws. */
+  cleanupUniversalServices(externalId: string): Promise<NiosCleanupResult>;
+  breakerState(upstream: Upstream): BreakerState;
+  /** Returns an unsubscribe function. */
+  onBreakerStateChange(listener: BreakerListener): () => void;
+}
+
+/** Dependency-injection token for frameworks (Nest `@Inject(CSP_CLIENT)`). */
+export const CSP_CLIENT = Symbol.for('@broker/csp-client:CspClient');
+
+/** Thrown by `listSandboxes` only. */
+export class CspClientError extends Error {
+  override readonly name = 'CspClientError';
+  constructor(readonly failure: RetryableFailure | PermanentFailure) {
+    super(failure.reason);
+  }
+  get kind(): 'retryable' | 'permanent' {
+    return this.failure.kind;
+  }
+  get retryAfterMs(): number | undefined {
+    return this.failure.kind === 'retryable' ? this.failure.retryAfterMs : undefined;
+  }
+}

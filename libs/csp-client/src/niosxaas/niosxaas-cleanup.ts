@@ -1,0 +1,165 @@
+import { uuidOf } from '@broker/domain';
+import type {
+  NiosCleanupDone,
+  NiosCleanupResult,
+  PermanentFailure,
+  RetryableFailure,
+  UniversalService,
+} from '../csp-client';
+import type { NiosxaasConfig } from '../csp-client.config';
+import { failureOf, isSuccess, permanent } from '../http/failure';
+import { parseJsonBody } from '../http/http-call';
+import type { UpstreamResilience } from '../resilience/upstream';
+
+const SIGN_IN = '/v2/session/users/sign_in';
+const ACCOUNT_SWITCH = '/v2/session/account_switch';
+const SERVICES = '/api/universalinfra/v1/universalservices';
+
+type Step<T> = { ok: true; value: T } | { ok: false; failure: RetryableFailure | PermanentFailure };
+
+function done(
+  outcome: NiosCleanupDone['outcome'],
+  found: UniversalService[] = [],
+  matched: UniversalService[] = [],
+  deleted: UniversalService[] = [],
+): NiosCleanupDone {
+  return { kind: 'done', outcome, found, matched, deleted };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Deletes the universal services a lab left in a sandbox account before the account itself is
+ * deleted: sign in, switch into the account, list services, delete those with the configured
+ * name. A fresh session per sandbox (tokens are short-lived and scoped to one account).
+ */
+export class NiosxaasCleanup {
+  constructor(
+    private readonly config: NiosxaasConfig,
+    private readonly upstream: UpstreamResilience,
+  ) {}
+
+  async run(externalId: string): Promise<NiosCleanupResult> {
+    const cfg = this.config;
+    if (!cfg.enabled) return done('disabled');
+    if (cfg.email === '' || cfg.password === '') return permanent('Missing NIOSXaaS credentials');
+    if (externalId.trim() === '') return permanent('NIOSXaaS: empty external id');
+
+    const session = await this.jwt('NIOSXaaS sign-in', 'sign_in', SIGN_IN, undefined, {
+      email: cfg.email,
+      password: cfg.password,
+    });
+    if (!session.ok) return session.failure;
+    const account = await this.jwt(
+      'NIOSXaaS account switch',
+      'account_switch',
+      ACCOUNT_SWITCH,
+      session.value,
+      {
+        id: externalId,
+      },
+    );
+    if (!account.ok) return account.failure;
+
+    const listed = await this.listServices(account.value);
+    if (!listed.ok) return listed.failure;
+    const found = listed.value;
+    const matched =
+      cfg.serviceName === '' ? found : found.filter((s) => s.name === cfg.serviceName);
+    if (matched.length === 0) return done('nothing-to-delete', found);
+    if (cfg.shadowMode) return done('shadow', found, matched);
+
+    const deleted: UniversalService[] = [];
+    const failures: Array<RetryableFailure | PermanentFailure> = [];
+    for (const service of matched) {
+      const result = await this.upstream.call(
+        'service_delete',
+        {
+          method: 'DELETE',
+          url: `${cfg.baseUrl}${SERVICES}/${encodeURIComponent(uuidOf(service.id))}`,
+          headers: { authorization: `Bearer ${account.value}` },
+          timeoutMs: cfg.timeoutMs,
+        },
+        true,
+      );
+      const gone =
+        result.kind === 'response' &&
+        (isSuccess(result.response.status) || result.response.status === 404);
+      const failure = gone ? undefined : failureOf(`NIOSXaaS delete ${service.id}`, result);
+      if (failure) failures.push(failure);
+      else deleted.push(service);
+    }
+    if (failures.length > 0) {
+      // Retryable wins: the next attempt re-lists and only sees what is still there.
+      const first = failures.find((f) => f.kind === 'retryable') ?? failures[0]!;
+      return {
+        ...first,
+        reason: `deleted ${deleted.length} of ${matched.length}; ${first.reason}`,
+      };
+    }
+    return done('cleaned', found, matched, deleted);
+  }
+
+  /** A POST that answers `{jwt}`; not retried (not idempotent), but guarded by the breaker. */
+  private async jwt(
+    what: string,
+    operation: 'sign_in' | 'account_switch',
+    path: string,
+    bearer: string | undefined,
+    body: unknown,
+  ): Promise<Step<string>> {
+    const result = await this.upstream.call(
+      operation,
+      {
+        method: 'POST',
+        url: `${this.config.baseUrl}${path}`,
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+        body,
+        timeoutMs: this.config.timeoutMs,
+      },
+      false,
+    );
+    const failure = failureOf(what, result);
+    if (failure) return { ok: false, failure };
+    const jwt =
+      result.kind === 'response' ? record(parseJsonBody(result.response.body))?.['jwt'] : undefined;
+    if (typeof jwt !== 'string' || jwt === '') {
+      return { ok: false, failure: permanent(`${what}: answer has no jwt`) };
+    }
+    return { ok: true, value: jwt };
+  }
+
+  private async listServices(jwt: string): Promise<Step<UniversalService[]>> {
+    const what = 'NIOSXaaS list services';
+    const result = await this.upstream.call(
+      'services_list',
+      {
+        method: 'GET',
+        url: `${this.config.baseUrl}${SERVICES}`,
+        headers: { authorization: `Bearer ${jwt}` },
+        timeoutMs: this.config.timeoutMs,
+      },
+      true,
+    );
+    const failure = failureOf(what, result);
+    if (failure) return { ok: false, failure };
+    const body =
+      result.kind === 'response' ? record(parseJsonBody(result.response.body)) : undefined;
+    const results = body?.['results'];
+    if (!Array.isArray(results)) {
+      return { ok: false, failure: permanent(`${what}: answer has no results array`) };
+    }
+    const services: UniversalService[] = [];
+    for (const item of results) {
+      const r = record(item);
+      if (typeof r?.['id'] === 'string' && r['id'] !== '') {
+        services.push({ id: r['id'], name: typeof r['name'] === 'string' ? r['name'] : '' });
+      }
+    }
+    return { ok: true, value: services };
+  }
+}
