@@ -67,13 +67,20 @@ export interface SandboxRepository {
    */
   upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome>;
 
-  /** One page of sandboxes in a status, ordered by name; the cursor is opaque. */
+  /**
+   * One page of sandboxes in a status; the cursor is opaque. Order is by name within each index
+   * shard (not global); walking every page returns every row exactly once.
+   */
   list(query: ListSandboxesQuery): Promise<Page<Sandbox>>;
 
   /** Exact number of rows in each status (index reads, never a table scan). */
   countByStatus(): Promise<Record<SandboxStatus, number>>;
 
-  /** Claims older than `olderThanMs` that no repair has confirmed yet (for the repair job). */
+  /**
+   * Claims no repair has confirmed yet whose writer deadline (`deadlineMs`) is before the epoch-ms
+   * instant `olderThanMs` (for the repair job, e.g. `now - 60_000`). Confirmed-in-effect claims
+   * (sandbox already taken) are included until `repairClaim` confirms them.
+   */
   listOpenClaims(olderThanMs: number, limit: number): Promise<AllocationClaim[]>;
 
   /** Confirm or clean up one open claim whose writer's deadline has passed. */

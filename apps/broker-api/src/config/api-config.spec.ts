@@ -1,0 +1,81 @@
+import { ConfigValidationError } from '@broker/platform';
+import { loadApiConfig } from './api-config';
+
+const strong = {
+  BROKER_TRACK_TOKENS: 'lab:track-token-0123456789',
+  BROKER_ADMIN_TOKEN: 'admin-token-0123456789',
+};
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadApiConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+describe('loadApiConfig', () => {
+  it('uses documented defaults and the dev tokens outside production', () => {
+    const config = loadApiConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'info',
+      corsOrigins: [],
+      trustProxy: false,
+      swaggerEnabled: true,
+      auth: {
+        track: [{ name: 'dev', token: 'dev-track-token' }],
+        admin: [{ name: 'dev', token: 'dev-admin-token' }],
+      },
+      persistence: {
+        tableName: 'sandbox-broker',
+        region: 'us-east-1',
+        lease: { leaseSeconds: 48 * 3600, graceSeconds: 30 * 60 },
+      },
+    });
+  });
+
+  it('parses lists, proxies and switches', () => {
+    const config = loadApiConfig({
+      CORS_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      TRUST_PROXY: '1',
+      SWAGGER_ENABLED: 'false',
+      ...strong,
+    });
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.trustProxy).toBe(1);
+    expect(config.swaggerEnabled).toBe(false);
+    expect(config.auth.track).toEqual([{ name: 'lab', token: 'track-token-0123456789' }]);
+  });
+
+  it('refuses to start in production with dev tokens or without tokens', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'refusing to start: no track token is configured',
+      'refusing to start: no admin token is configured',
+    ]);
+    // the named list wins over the single token, so an unused dev token does not block
+    expect(() =>
+      loadApiConfig({ NODE_ENV: 'production', BROKER_API_TOKEN: 'dev-track-token', ...strong }),
+    ).not.toThrow();
+    expect(
+      problems({ NODE_ENV: 'production', ...strong, BROKER_ADMIN_TOKEN: 'dev-admin-token' }),
+    ).toEqual(["refusing to start: admin token 'default' is a dev token"]);
+    expect(loadApiConfig({ NODE_ENV: 'production', ...strong }).nodeEnv).toBe('production');
+  });
+
+  it('lists every bad setting in one error', () => {
+    const found = problems({
+      PORT: 'x',
+      BROKER_TRACK_TOKENS: 'oops',
+      AWS_ACCESS_KEY_ID: 'AKIA-only',
+      SWAGGER_ENABLED: 'yes',
+    });
+    expect(found.some((p) => p.startsWith('PORT'))).toBe(true);
+    expect(found.some((p) => p.startsWith('SWAGGER_ENABLED'))).toBe(true);
+    expect(found.some((p) => p.startsWith('BROKER_TRACK_TOKENS'))).toBe(true);
+  });
+});

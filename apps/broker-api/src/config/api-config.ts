@@ -1,0 +1,97 @@
+import {
+  AuthConfigError,
+  type AuthTokens,
+  productionTokenProblems,
+  resolveAuthTokens,
+  withDevDefaults,
+} from '@broker/auth';
+import {
+  ConfigValidationError,
+  type LogLevel,
+  type NodeEnv,
+  type PersistenceConfig,
+  persistenceConfigFromEnv,
+  validateEnv,
+} from '@broker/platform';
+import { ApiEnv } from './api-env';
+
+/** Typed API settings; built once from the environment by loadApiConfig. */
+export interface ApiConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: boolean | number | string;
+  readonly swaggerEnabled: boolean;
+  readonly auth: AuthTokens;
+  readonly persistence: PersistenceConfig;
+}
+
+export const API_CONFIG = Symbol.for('broker.ApiConfig');
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function problemsOf(error: unknown): string[] {
+  if (error instanceof ConfigValidationError || error instanceof AuthConfigError) {
+    return [...error.problems];
+  }
+  throw error;
+}
+
+/**
+ * Validates the environment and derives the config. Throws one ConfigValidationError listing every
+ * problem. Outside production a role without tokens gets the dev token; in production dev tokens,
+ * missing roles and short tokens are refused.
+ */
+export function loadApiConfig(env: Readonly<Record<string, string | undefined>>): ApiConfig {
+  const problems: string[] = [];
+  let parsed: ApiEnv | undefined;
+  let persistence: PersistenceConfig | undefined;
+  let tokens: AuthTokens | undefined;
+  try {
+    parsed = validateEnv(ApiEnv, env);
+    persistence = persistenceConfigFromEnv(parsed);
+  } catch (error) {
+    problems.push(...problemsOf(error));
+  }
+  try {
+    tokens = resolveAuthTokens({
+      trackTokens: env['BROKER_TRACK_TOKENS'],
+      trackToken: env['BROKER_API_TOKEN'],
+      adminTokens: env['BROKER_ADMIN_TOKENS'],
+      adminToken: env['BROKER_ADMIN_TOKEN'],
+    });
+  } catch (error) {
+    problems.push(...problemsOf(error));
+  }
+  if (parsed && tokens) {
+    if (parsed.NODE_ENV === 'production') {
+      problems.push(...productionTokenProblems(tokens).map((p) => `refusing to start: ${p}`));
+    } else {
+      tokens = withDevDefaults(tokens);
+    }
+  }
+  if (problems.length > 0 || !parsed || !persistence || !tokens) {
+    throw new ConfigValidationError(problems);
+  }
+  return {
+    nodeEnv: parsed.NODE_ENV,
+    host: parsed.HOST,
+    port: parsed.PORT,
+    logLevel: parsed.LOG_LEVEL,
+    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    corsOrigins: parsed.CORS_ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
+    swaggerEnabled: parsed.SWAGGER_ENABLED === 'true',
+    auth: tokens,
+    persistence,
+  };
+}

@@ -1,0 +1,124 @@
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  type AllocationRequest,
+  INPUT_LIMITS,
+  SAFE_HEADER_VALUE,
+  SANDBOX_ID_PATTERN,
+} from '@broker/domain';
+import type { ProblemFieldError } from '@broker/platform';
+
+/** Header names as lab scripts send them (Node lower-cases incoming names). */
+export const HEADERS = {
+  studentId: 'X-Instruqt-Sandbox-ID',
+  legacyStudentId: 'X-Track-ID',
+  trackName: 'X-Instruqt-Track-ID',
+  namePrefix: 'X-Sandbox-Name-Prefix',
+  idempotencyKey: 'Idempotency-Key',
+} as const;
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Trimmed value, or undefined when absent or blank. */
+function read(headers: Headers, name: string): string | undefined {
+  const raw = headers[name.toLowerCase()];
+  const value = (Array.isArray(raw) ? raw.join(',') : raw)?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function check(
+  field: string,
+  value: string | undefined,
+  maxLength: number,
+  errors: ProblemFieldError[],
+): void {
+  if (value === undefined) return;
+  if (value.length > maxLength) {
+    errors.push({ field, message: `must be at most ${maxLength} characters` });
+  } else if (!SAFE_HEADER_VALUE.test(value)) {
+    errors.push({ field, message: 'must contain printable ASCII characters only' });
+  }
+}
+
+function invalid(errors: readonly ProblemFieldError[]): BadRequestException {
+  const fields = [...new Set(errors.map((e) => e.field))];
+  return new BadRequestException({
+    code: 'VALIDATION_ERROR',
+    message: `Invalid ${fields.length === 1 ? 'header' : 'headers'} ${fields.join(', ')}`,
+    errors,
+  });
+}
+
+/**
+ * The student id: `X-Instruqt-Sandbox-ID`, or the legacy `X-Track-ID` only when the first is
+ * absent or blank. Missing → 400 MISSING_SANDBOX_ID.
+ */
+function studentIdOf(headers: Headers, errors: ProblemFieldError[]): string {
+  const preferred = read(headers, HEADERS.studentId);
+  const value = preferred ?? read(headers, HEADERS.legacyStudentId);
+  if (value === undefined) {
+    throw new BadRequestException({
+      code: 'MISSING_SANDBOX_ID',
+      message: `The ${HEADERS.studentId} header (student id) is required`,
+    });
+  }
+  const field = preferred !== undefined ? HEADERS.studentId : HEADERS.legacyStudentId;
+  check(field, value, INPUT_LIMITS.studentIdMaxLength, errors);
+  return value;
+}
+
+export function parseStudentId(headers: Headers): string {
+  const errors: ProblemFieldError[] = [];
+  const studentId = studentIdOf(headers, errors);
+  if (errors.length > 0) throw invalid(errors);
+  return studentId;
+}
+
+/** All allocation inputs, trimmed, length-limited and restricted to safe characters. */
+export function parseAllocationHeaders(headers: Headers): AllocationRequest {
+  const errors: ProblemFieldError[] = [];
+  const studentId = studentIdOf(headers, errors);
+  const trackName = read(headers, HEADERS.trackName);
+  const namePrefix = read(headers, HEADERS.namePrefix);
+  const idempotencyKey = read(headers, HEADERS.idempotencyKey);
+  check(HEADERS.trackName, trackName, INPUT_LIMITS.trackNameMaxLength, errors);
+  check(HEADERS.namePrefix, namePrefix, INPUT_LIMITS.namePrefixMaxLength, errors);
+  check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors);
+  if (errors.length > 0) throw invalid(errors);
+  return {
+    studentId,
+    idempotencyKey: idempotencyKey ?? studentId,
+    ...(namePrefix !== undefined ? { namePrefix } : {}),
+    ...(trackName !== undefined ? { trackName } : {}),
+  };
+}
+
+export function parseSandboxId(value: string): string {
+  if (!SANDBOX_ID_PATTERN.test(value)) {
+    throw invalid([
+      { field: 'sandbox_id', message: 'must be 1-128 characters of [A-Za-z0-9._:-]' },
+    ]);
+  }
+  return value;
+}
+
+const headersOf = (ctx: ExecutionContext): Headers =>
+  ctx.switchToHttp().getRequest<{ headers: Headers }>().headers;
+
+/**
+ * Param decorators run after the guard, so a caller without a valid token gets 401/403 before any
+ * header validation (the original checked the student header first).
+ */
+export const AllocationHeaders = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseAllocationHeaders(headersOf(ctx)),
+);
+
+export const StudentId = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseStudentId(headersOf(ctx)),
+);
+
+/** The `:id` path parameter, validated against SANDBOX_ID_PATTERN. */
+export const SandboxIdParam = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseSandboxId(
+    ctx.switchToHttp().getRequest<{ params: Record<string, string> }>().params['id'] ?? '',
+  ),
+);

@@ -1,0 +1,107 @@
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AllocationRequest } from '@broker/domain';
+import { Roles } from '@broker/auth';
+import { AllocationHeaders, HEADERS, SandboxIdParam, StudentId } from './allocation-headers';
+import { ProblemDto } from './dto/problem.dto';
+import { ReleaseResponseDto } from './dto/release-response.dto';
+import { SandboxResponseDto } from './dto/sandbox-response.dto';
+import { toReleaseResponse, toSandboxResponse } from './sandbox.presenter';
+import { AllocateSandboxUseCase } from './use-cases/allocate-sandbox.use-case';
+import { GetSandboxUseCase } from './use-cases/get-sandbox.use-case';
+import { ReleaseSandboxUseCase } from './use-cases/release-sandbox.use-case';
+
+const studentHeader = ApiHeader({
+  name: HEADERS.studentId,
+  required: true,
+  description: `Student id (Instruqt participant id). Legacy fallback: ${HEADERS.legacyStudentId}`,
+});
+
+/** The lab-script API: allocate at lab start, read, release at lab stop. Track token only. */
+@ApiTags('Sandboxes')
+@ApiBearerAuth('track')
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
+@ApiForbiddenResponse({ type: ProblemDto, description: 'Not a track token, or not the owner' })
+@Roles('track')
+@Controller()
+export class AllocationController {
+  constructor(
+    private readonly allocateSandbox: AllocateSandboxUseCase,
+    private readonly getSandbox: GetSandboxUseCase,
+    private readonly releaseSandbox: ReleaseSandboxUseCase,
+  ) {}
+
+  @Post('allocate')
+  @ApiOperation({
+    summary: 'Allocate a sandbox to the student (or return the one they already hold)',
+    description:
+      'The request body is ignored. 201 for a new allocation, 200 when the same student (and ' +
+      'idempotency key) repeats the call. 409 only when no sandbox matching the prefix is left.',
+  })
+  @studentHeader
+  @ApiHeader({ name: HEADERS.trackName, required: false, description: 'Instruqt track slug' })
+  @ApiHeader({ name: HEADERS.namePrefix, required: false, description: 'Sandbox name prefix' })
+  @ApiHeader({
+    name: HEADERS.idempotencyKey,
+    required: false,
+    description: 'Defaults to the student id',
+  })
+  @ApiCreatedResponse({ type: SandboxResponseDto, description: 'New allocation' })
+  @ApiOkResponse({
+    type: SandboxResponseDto,
+    description: 'The allocation the student already has',
+  })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'MISSING_SANDBOX_ID / VALIDATION_ERROR' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'NO_SANDBOXES_AVAILABLE (Retry-After)' })
+  async allocate(
+    @AllocationHeaders() request: AllocationRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SandboxResponseDto> {
+    const result = await this.allocateSandbox.execute(request);
+    void reply.status(result.created ? 201 : 200);
+    return toSandboxResponse(result.sandbox);
+  }
+
+  @Get('sandboxes/:id')
+  @ApiOperation({ summary: "The owner's view of a sandbox (also after release)" })
+  @ApiParam({ name: 'id', description: 'Broker sandbox id', example: '2026839' })
+  @studentHeader
+  @ApiOkResponse({ type: SandboxResponseDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })
+  async get(
+    @SandboxIdParam() sandboxId: string,
+    @StudentId() studentId: string,
+  ): Promise<SandboxResponseDto> {
+    return toSandboxResponse(await this.getSandbox.execute(sandboxId, studentId));
+  }
+
+  @Post('sandboxes/:id/mark-for-deletion')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Release the sandbox for deletion (owner only; repeating it is harmless)',
+  })
+  @ApiParam({ name: 'id', description: 'Broker sandbox id', example: '2026839' })
+  @studentHeader
+  @ApiOkResponse({ type: ReleaseResponseDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })
+  async release(
+    @SandboxIdParam() sandboxId: string,
+    @StudentId() studentId: string,
+  ): Promise<ReleaseResponseDto> {
+    return toReleaseResponse(await this.releaseSandbox.execute(sandboxId, studentId));
+  }
+}

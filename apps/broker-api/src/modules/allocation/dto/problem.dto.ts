@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+class ProblemFieldErrorDto {
+  @ApiProperty({ example: 'X-Sandbox-Name-Prefix' })
+  field!: string;
+
+  @ApiProperty({ example: 'must be at most 128 characters' })
+  message!: string;
+}
+
+/** RFC 9457 problem details (`application/problem+json`), the body of every error. */
+export class ProblemDto {
+  @ApiProperty({ example: 'https://sandbox-broker.dev/problems/no-sandboxes-available' })
+  type!: string;
+
+  @ApiProperty({ example: 'Conflict' })
+  title!: string;
+
+  @ApiProperty({ example: 409 })
+  status!: number;
+
+  @ApiProperty({ example: 'No sandboxes available in pool' })
+  detail!: string;
+
+  @ApiProperty({ example: 'NO_SANDBOXES_AVAILABLE' })
+  code!: string;
+
+  @ApiProperty({ description: 'Equals the X-Request-ID response header' })
+  request_id!: string;
+
+  @ApiPropertyOptional({ type: [ProblemFieldErrorDto] })
+  errors?: ProblemFieldErrorDto[];
+
+  @ApiPropertyOptional({ example: 30, description: 'Seconds; also sent as Retry-After' })
+  retry_after?: number;
+}

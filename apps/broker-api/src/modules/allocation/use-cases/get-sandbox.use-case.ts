@@ -1,0 +1,21 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  NotSandboxOwnerError,
+  SANDBOX_REPOSITORY,
+  type Sandbox,
+  type SandboxRepository,
+  SandboxNotFoundError,
+} from '@broker/domain';
+
+/** The owner's view of a sandbox, also after release (the owner id stays on the row). */
+@Injectable()
+export class GetSandboxUseCase {
+  constructor(@Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository) {}
+
+  async execute(sandboxId: string, studentId: string): Promise<Sandbox> {
+    const sandbox = await this.repository.get(sandboxId);
+    if (sandbox === null) throw new SandboxNotFoundError(sandboxId);
+    if (sandbox.ownerId !== studentId) throw new NotSandboxOwnerError(sandboxId);
+    return sandbox;
+  }
+}

@@ -1,0 +1,94 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import { systemClock } from '@broker/domain';
+import { aProviderPool } from '@broker/domain/testing';
+import { DynamoSandboxRepository } from '@broker/dynamo-repo';
+import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
+import { AppModule } from '../../src/app.module';
+import {
+  configureApp,
+  createFastifyAdapter,
+  NEST_APP_OPTIONS,
+} from '../../src/bootstrap/configure-app';
+import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
+
+export const TRACK_TOKEN = 'e2e-track-token-0001';
+export const OTHER_TRACK_TOKEN = 'e2e-track-token-0002';
+export const ADMIN_TOKEN = 'e2e-admin-token-0001';
+
+export interface ApiTestApp {
+  readonly app: NestFastifyApplication;
+  readonly server: Server;
+  readonly config: ApiConfig;
+  /** A second repository on the same table, for seeding and inspecting rows. */
+  readonly repository: DynamoSandboxRepository;
+  /** Inserts `count` available sandboxes named `<prefix>0001`… through the sync path. */
+  seed(count: number, prefix?: string): Promise<void>;
+  /** Stops the engine underneath (readiness tests). */
+  stopEngine(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real AppModule through configureApp on Fastify, over a fresh table in its own dynalite. */
+export async function startApiTestApp(env: Record<string, string> = {}): Promise<ApiTestApp> {
+  const engine = await startDynalite();
+  let client: DynamoDBDocumentClient | undefined;
+  try {
+    const table = await createTestTable(engine.endpoint);
+    client = table.client;
+    const config = loadApiConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DDB_ENDPOINT_URL: engine.endpoint,
+      DDB_TABLE_NAME: table.tableName,
+      BROKER_TRACK_TOKENS: `lab:${TRACK_TOKEN},other-lab:${OTHER_TRACK_TOKEN}`,
+      BROKER_ADMIN_TOKENS: `ops:${ADMIN_TOKEN}`,
+      ...env,
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot(config)],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(
+      createFastifyAdapter(config),
+      NEST_APP_OPTIONS,
+    );
+    configureApp(app, config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const repository = new DynamoSandboxRepository({
+      client: table.client,
+      tableName: table.tableName,
+      clock: systemClock,
+      lease: config.persistence.lease,
+    });
+    let engineStopped = false;
+    const stopEngine = async () => {
+      if (engineStopped) return;
+      engineStopped = true;
+      await engine.stop();
+    };
+    return {
+      app,
+      server: app.getHttpServer(),
+      config,
+      repository,
+      seed: async (count, prefix = 'lab-demo-') => {
+        for (const sandbox of aProviderPool(count, prefix)) {
+          await repository.upsertFromProvider(sandbox);
+        }
+      },
+      stopEngine,
+      close: async () => {
+        await app.close();
+        table.client.destroy();
+        await stopEngine();
+      },
+    };
+  } catch (error) {
+    client?.destroy();
+    await engine.stop();
+    throw error;
+  }
+}

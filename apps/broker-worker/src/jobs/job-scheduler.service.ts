@@ -1,0 +1,98 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { JOB_NAMES, type JobName, type JobRunReport, sleep } from '@broker/jobs';
+import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
+import { WORKER_JOBS } from '../worker.tokens';
+import type { WorkerJobs } from './worker-jobs';
+
+/**
+ * Runs each enabled job at start and then `interval` after the previous run ended (chained
+ * timeouts registered in the SchedulerRegistry; never an overlapping run). On shutdown: no new
+ * runs, running jobs stop taking new work, and whatever is still in flight after the grace period
+ * is abandoned (deleting → pending_deletion, no attempt counted).
+ */
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly stop = new AbortController();
+  private readonly abandon = new AbortController();
+  private readonly inFlight = new Set<Promise<JobRunReport<unknown>>>();
+  private stopping = false;
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    @Inject(WORKER_JOBS) private readonly jobs: WorkerJobs,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobsEnabled) return;
+    JOB_NAMES.forEach((name, i) => {
+      // Staggered first runs, so the jobs do not all hit the table in the same instant.
+      if (this.config.intervalsMs[name] > 0) this.schedule(name, 250 * i);
+    });
+  }
+
+  /** One run now, outside the schedule (still under the job's lease). */
+  runNow(name: JobName): Promise<JobRunReport<unknown>> {
+    return this.track(
+      this.jobs.runOnce(name, { stop: this.stop.signal, abandon: this.abandon.signal }),
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const name of JOB_NAMES) this.unschedule(name);
+    this.stop.abort();
+    if (this.inFlight.size === 0) return;
+    const settled = Promise.allSettled([...this.inFlight]);
+    if (!(await within(settled, this.config.shutdownGraceMs))) {
+      this.abandon.abort();
+      // Hand-backs are single writes; give them a moment, but never hang the shutdown.
+      await within(settled, 5_000);
+    }
+  }
+
+  private schedule(name: JobName, delayMs: number): void {
+    if (this.stopping) return;
+    const timer = setTimeout(() => void this.tick(name), delayMs);
+    this.registry.addTimeout(timerName(name), timer);
+  }
+
+  private unschedule(name: JobName): void {
+    if (this.registry.doesExist('timeout', timerName(name)))
+      this.registry.deleteTimeout(timerName(name));
+  }
+
+  private async tick(name: JobName): Promise<void> {
+    this.unschedule(name);
+    if (this.stopping) return;
+    await this.runNow(name);
+    this.schedule(name, this.config.intervalsMs[name]);
+  }
+
+  private track(run: Promise<JobRunReport<unknown>>): Promise<JobRunReport<unknown>> {
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
+    return run;
+  }
+}
+
+/** True when `promise` settles within `ms`; the timer never outlives the wait. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const result = await Promise.race([
+    promise.then(() => true),
+    sleep(ms, timer.signal).then(() => false),
+  ]);
+  timer.abort();
+  return result;
+}
+
+function timerName(name: JobName): string {
+  return `broker-job:${name}`;
+}

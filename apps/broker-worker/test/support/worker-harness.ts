@@ -1,0 +1,109 @@
+// The simulator is an app; tests (only) use it as a real HTTP provider on 127.0.0.1.
+import {
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '@broker/csp-simulator';
+import { HttpCspClient, type CspClientConfig } from '@broker/csp-client';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock, LeasePolicy } from '@broker/domain';
+import {
+  DynamoJobLeaseRepository,
+  DynamoLifecycleRepository,
+  DynamoSandboxRepository,
+} from '@broker/dynamo-repo';
+import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
+import type { JobLogger } from '@broker/jobs';
+import { silentJobLogger } from '@broker/jobs';
+import { loadWorkerConfig, type WorkerConfig } from '../../src/config/worker-config';
+import { WorkerJobs } from '../../src/jobs/worker-jobs';
+import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+import type { WorkerStorage } from '../../src/storage/worker-storage';
+
+export { startDynalite, startSimulator, type RunningSimulator };
+
+export const LEASE: LeasePolicy = { leaseSeconds: 3600, graceSeconds: 600 };
+
+/** Worker settings for tests: jobs not scheduled (driven by runOnce), quick back-off. */
+export function testConfig(sim: RunningSimulator, env: Record<string, string> = {}): WorkerConfig {
+  return loadWorkerConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JOBS_ENABLED: 'false',
+    CSP_BASE_URL: sim.cspBaseUrl,
+    CSP_API_TOKEN: sim.config.cspToken,
+    LAB_DURATION_HOURS: '1',
+    GRACE_PERIOD_MINUTES: '10',
+    CLEANUP_CONCURRENCY: '4',
+    CLEANUP_RATE_PER_SEC: '50',
+    CLEANUP_MAX_ATTEMPTS: '5',
+    CLEANUP_BACKOFF_BASE_SEC: '10',
+    CLEANUP_BACKOFF_MAX_SEC: '60',
+    JOB_LEASE_TTL_SEC: '30',
+    ...env,
+  });
+}
+
+/** The real HTTP client against the simulator with short timeouts and no in-client retries. */
+export function cspClient(
+  sim: RunningSimulator,
+  overrides: Partial<CspClientConfig> = {},
+): HttpCspClient {
+  return new HttpCspClient({
+    baseUrl: sim.cspBaseUrl,
+    token: sim.config.cspToken,
+    timeouts: { listMs: 2_000, deleteMs: 300 },
+    retry: { maxRetries: 0 },
+    breaker: { threshold: 1_000, halfOpenAfterMs: 200 },
+    niosxaas: {
+      enabled: true,
+      baseUrl: sim.url,
+      email: sim.config.niosEmail,
+      password: sim.config.niosPassword,
+      serviceName: sim.config.serviceName,
+      shadowMode: false,
+      timeoutMs: 2_000,
+    },
+    ...overrides,
+  });
+}
+
+/** A fresh table on a running engine, with the three ports the worker uses. */
+export async function dynamoStorage(
+  endpoint: string,
+  clock: Clock,
+): Promise<WorkerStorage & { client: DynamoDBDocumentClient; tableName: string }> {
+  const { client, tableName } = await createTestTable(endpoint);
+  return {
+    client,
+    tableName,
+    pool: new DynamoSandboxRepository({ client, tableName, clock, lease: LEASE }),
+    lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
+    leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
+    dispose: () => client.destroy(),
+  };
+}
+
+export function workerJobs(options: {
+  config: WorkerConfig;
+  storage: WorkerStorage;
+  provider: HttpCspClient;
+  clock: Clock;
+  workerId?: string;
+  logger?: JobLogger;
+}): WorkerJobs {
+  return new WorkerJobs({
+    ...options,
+    lease: LEASE,
+    metrics: new WorkerMetrics(options.provider),
+    logger: options.logger ?? silentJobLogger,
+  });
+}
+
+export function simOptions(overrides: SimulatorOptions = {}): SimulatorOptions {
+  return { poolSize: 20, withNoise: true, serviceEvery: 5, ...overrides };
+}
+
+export function uuidOf(externalId: string): string {
+  return externalId.split('/').pop() ?? externalId;
+}

@@ -1,0 +1,7 @@
+export * from './auth.decorators';
+export * from './auth.module';
+export * from './bearer-token.guard';
+export * from './roles';
+export * from './token-config';
+export * from './token-hash';
+export * from './token-verifier';

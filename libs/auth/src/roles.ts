@@ -1,0 +1,15 @@
+/** The two callers of the broker: lab scripts (track) and operators (admin). Kept separate. */
+export const Role = {
+  Track: 'track',
+  Admin: 'admin',
+} as const;
+
+export type Role = (typeof Role)[keyof typeof Role];
+
+export const ALL_ROLES: readonly Role[] = Object.values(Role);
+
+/** Who made the request: the role and the configured name of the token used — never the token. */
+export interface Principal {
+  readonly role: Role;
+  readonly tokenName: string;
+}

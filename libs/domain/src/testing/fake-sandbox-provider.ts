@@ -1,0 +1,54 @@
+import type {
+  ProviderBreakerState,
+  ProviderDeleteResult,
+  ProviderPreDeleteResult,
+  ProviderUpstream,
+  SandboxProvider,
+} from '../ports/sandbox-provider';
+import type { ProviderSandbox } from '../sandbox/sandbox';
+
+type DeleteScript = (externalId: string, call: number) => ProviderDeleteResult | undefined;
+
+/**
+ * An in-memory provider for unit tests of job logic: a list of accounts, scripted delete and
+ * pre-delete answers, a settable breaker, and a record of every call.
+ */
+export class FakeSandboxProvider implements SandboxProvider {
+  readonly accounts = new Map<string, ProviderSandbox>();
+  readonly deleteCalls: string[] = [];
+  readonly preDeleteCalls: string[] = [];
+  breaker: Record<ProviderUpstream, ProviderBreakerState> = { csp: 'closed', niosxaas: 'closed' };
+  /** Returns an answer to override the default (`gone` and removal from the list). */
+  deleteScript: DeleteScript = () => undefined;
+  preDeleteScript: (externalId: string) => ProviderPreDeleteResult = () => ({
+    kind: 'done',
+    outcome: 'disabled',
+  });
+  listError: Error | null = null;
+
+  constructor(accounts: readonly ProviderSandbox[] = []) {
+    for (const account of accounts) this.accounts.set(account.externalId, account);
+  }
+
+  listSandboxes(): Promise<ProviderSandbox[]> {
+    if (this.listError) return Promise.reject(this.listError);
+    return Promise.resolve([...this.accounts.values()]);
+  }
+
+  deleteSandbox(externalId: string): Promise<ProviderDeleteResult> {
+    this.deleteCalls.push(externalId);
+    const scripted = this.deleteScript(externalId, this.deleteCalls.length);
+    if (scripted) return Promise.resolve(scripted);
+    this.accounts.delete(externalId);
+    return Promise.resolve({ kind: 'gone' });
+  }
+
+  cleanupUniversalServices(externalId: string): Promise<ProviderPreDeleteResult> {
+    this.preDeleteCalls.push(externalId);
+    return Promise.resolve(this.preDeleteScript(externalId));
+  }
+
+  breakerState(upstream: ProviderUpstream): ProviderBreakerState {
+    return this.breaker[upstream];
+  }
+}

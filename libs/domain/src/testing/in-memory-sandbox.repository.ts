@@ -1,0 +1,406 @@
+import type { AllocationRequest, AllocationResult, ReleaseResult } from '../allocation/allocation';
+import { CLAIM_POLICY, classifyClaim } from '../allocation/claim-policy';
+import { leaseExpiry, type LeasePolicy } from '../allocation/lease-policy';
+import {
+  AllocationInProgressError,
+  InvalidCursorError,
+  NoSandboxesAvailableError,
+  NotSandboxOwnerError,
+  SandboxNotFoundError,
+} from '../errors/domain-errors';
+import { nowSeconds, type Clock } from '../ports/clock';
+import type { Page } from '../ports/page';
+import type {
+  AllocationClaim,
+  ClaimRepairOutcome,
+  ListSandboxesQuery,
+  ProviderUpsertOutcome,
+  SandboxRepository,
+} from '../ports/sandbox-repository';
+import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
+import { ALL_SANDBOX_STATUSES, SandboxStatus } from '../sandbox/sandbox-status';
+
+interface StoredSandbox {
+  readonly sandbox: Sandbox;
+  /** Token of the claim the sandbox was allocated under (never shown to callers). */
+  readonly claimToken?: string;
+}
+
+interface SupersededCandidate {
+  readonly sandboxId: string;
+  readonly token: string;
+}
+
+interface StoredClaim {
+  readonly studentId: string;
+  readonly idempotencyKey: string;
+  readonly sandboxId: string;
+  readonly token: string;
+  readonly createdAt: number;
+  readonly deadlineMs: number;
+  readonly superseded: readonly SupersededCandidate[];
+  /** Still listed for the repair job. */
+  readonly open: boolean;
+}
+
+export interface InMemorySandboxRepositoryOptions {
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+}
+
+/**
+ * The repository port over two Maps, for tests and demos without a database. Every method runs
+ * synchronously to completion, so each state change is atomic, like a single conditional write.
+ * Semantics follow the DynamoDB repository (claims per student + key, idempotent release,
+ * tombstones, opaque cursors, exact counts); the contract suite in libs/dynamo-repo runs both.
+ */
+export class InMemorySandboxRepository implements SandboxRepository {
+  private readonly rows = new Map<string, StoredSandbox>();
+  private readonly claims = new Map<string, StoredClaim>();
+  private readonly clock: Clock;
+  private readonly lease: LeasePolicy;
+  private tokenSequence = 0;
+
+  constructor(options: InMemorySandboxRepositoryOptions) {
+    this.clock = options.clock;
+    this.lease = options.lease;
+  }
+
+  /** Insert provider sandboxes as available (same rules as sync). */
+  seed(sandboxes: readonly ProviderSandbox[]): void {
+    for (const sandbox of sandboxes) this.upsertSync(sandbox);
+  }
+
+  /** Every row, including tombstones, with the claim token it was allocated under (tests). */
+  snapshot(): Array<Sandbox & { readonly claimToken?: string }> {
+    return [...this.rows.values()].map((row) =>
+      row.claimToken === undefined ? row.sandbox : { ...row.sandbox, claimToken: row.claimToken },
+    );
+  }
+
+  /** The stored claim of a student + key, if any (tests). */
+  claimOf(studentId: string, idempotencyKey: string): AllocationClaim | null {
+    const claim = this.claims.get(claimKey(studentId, idempotencyKey));
+    return claim ? toClaim(claim) : null;
+  }
+
+  /** Write a claim as a writer that crashed after the claim put would have left it (tests). */
+  plantClaim(claim: AllocationClaim): void {
+    this.claims.set(claimKey(claim.studentId, claim.idempotencyKey), {
+      studentId: claim.studentId,
+      idempotencyKey: claim.idempotencyKey,
+      sandboxId: claim.sandboxId,
+      token: claim.token,
+      createdAt: claim.createdAt,
+      deadlineMs: claim.deadlineMs,
+      superseded: [],
+      open: true,
+    });
+  }
+
+  /**
+   * The late write of a writer presumed dead: allocate `sandboxId` to the claim's student under
+   * `token`, if it is still available (tests of orphan repair).
+   */
+  plantLateAllocation(
+    sandboxId: string,
+    claim: { studentId: string; idempotencyKey: string; token: string },
+  ): boolean {
+    const row = this.rows.get(sandboxId);
+    if (row?.sandbox.status !== SandboxStatus.Available) return false;
+    this.rows.set(sandboxId, this.allocated(row, claim, claim.token, undefined));
+    return true;
+  }
+
+  /** Put a row into a status directly, as another job would (tests). */
+  forceStatus(sandboxId: string, status: SandboxStatus): void {
+    const row = this.rows.get(sandboxId);
+    if (!row) throw new SandboxNotFoundError(sandboxId);
+    this.rows.set(sandboxId, { ...row, sandbox: { ...row.sandbox, status } });
+  }
+
+  allocate(request: AllocationRequest): Promise<AllocationResult> {
+    return settle(() => this.allocateSync(request));
+  }
+
+  get(sandboxId: string): Promise<Sandbox | null> {
+    return Promise.resolve(this.rows.get(sandboxId)?.sandbox ?? null);
+  }
+
+  release(sandboxId: string, studentId: string): Promise<ReleaseResult> {
+    return settle(() => {
+      const row = this.rows.get(sandboxId);
+      if (!row) throw new SandboxNotFoundError(sandboxId);
+      if (row.sandbox.ownerId !== studentId) throw new NotSandboxOwnerError(sandboxId);
+      if (row.sandbox.status !== SandboxStatus.Allocated) {
+        return { sandbox: row.sandbox, changed: false };
+      }
+      const now = nowSeconds(this.clock);
+      const sandbox: Sandbox = {
+        ...row.sandbox,
+        status: SandboxStatus.PendingDeletion,
+        deletionRequestedAt: now,
+        updatedAt: now,
+        version: row.sandbox.version + 1,
+      };
+      this.rows.set(sandboxId, { ...row, sandbox });
+      return { sandbox, changed: true };
+    });
+  }
+
+  upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome> {
+    return settle(() => this.upsertSync(sandbox));
+  }
+
+  list(query: ListSandboxesQuery): Promise<Page<Sandbox>> {
+    return settle(() => {
+      const prefix = query.namePrefix ?? '';
+      const filter = `${query.status}|${prefix}`;
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor, filter);
+      const matching = [...this.rows.values()]
+        .map((row) => row.sandbox)
+        .filter((s) => s.status === query.status && s.name.startsWith(prefix))
+        .map((s) => ({ s, key: sortKey(s) }))
+        .filter(({ key }) => after === null || key > after)
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const page = matching.slice(0, Math.max(1, query.limit));
+      const last = page[page.length - 1];
+      const cursor =
+        matching.length > page.length && last ? encodeCursor({ f: filter, a: last.key }) : null;
+      return { items: page.map(({ s }) => s), cursor };
+    });
+  }
+
+  countByStatus(): Promise<Record<SandboxStatus, number>> {
+    const counts = Object.fromEntries(ALL_SANDBOX_STATUSES.map((s) => [s, 0])) as Record<
+      SandboxStatus,
+      number
+    >;
+    for (const row of this.rows.values()) counts[row.sandbox.status] += 1;
+    return Promise.resolve(counts);
+  }
+
+  listOpenClaims(olderThanMs: number, limit: number): Promise<AllocationClaim[]> {
+    const open = [...this.claims.values()]
+      .filter((c) => c.open && c.deadlineMs < olderThanMs)
+      .sort((a, b) => a.deadlineMs - b.deadlineMs)
+      .slice(0, limit);
+    return Promise.resolve(open.map(toClaim));
+  }
+
+  repairClaim(claim: AllocationClaim): Promise<ClaimRepairOutcome> {
+    return settle(() => {
+      const key = claimKey(claim.studentId, claim.idempotencyKey);
+      const current = this.claims.get(key);
+      if (!current || current.token !== claim.token || current.sandboxId !== claim.sandboxId) {
+        return 'skipped';
+      }
+      const row = this.rows.get(current.sandboxId);
+      const state = classifyClaim(current, row ? viewOf(row) : null, this.clock.nowMs());
+      if (state === 'in_flight') return 'skipped';
+      this.releaseOrphans(current);
+      if (state === 'abandoned') {
+        this.claims.delete(key);
+        return 'abandoned';
+      }
+      this.claims.set(key, { ...current, superseded: [], open: false });
+      return 'confirmed';
+    });
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private allocateSync(request: AllocationRequest): AllocationResult {
+    const nowMs = this.clock.nowMs();
+    const key = claimKey(request.studentId, request.idempotencyKey);
+    const existing = this.claims.get(key);
+    let superseded: readonly SupersededCandidate[] = [];
+    if (existing) {
+      const row = this.rows.get(existing.sandboxId);
+      const state = classifyClaim(existing, row ? viewOf(row) : null, nowMs);
+      switch (state) {
+        case 'held':
+          if (!row) throw new Error('unreachable: held claim without a row');
+          return { sandbox: row.sandbox, created: false };
+        case 'in_flight':
+          throw new AllocationInProgressError();
+        case 'spent':
+          superseded = existing.superseded;
+          break;
+        case 'abandoned':
+          superseded = [
+            ...existing.superseded,
+            { sandboxId: existing.sandboxId, token: existing.token },
+          ];
+          break;
+      }
+    }
+    const prefix = request.namePrefix ?? '';
+    const candidate = [...this.rows.values()].find(
+      (row) =>
+        row.sandbox.status === SandboxStatus.Available && row.sandbox.name.startsWith(prefix),
+    );
+    if (!candidate) throw new NoSandboxesAvailableError(prefix || undefined);
+    this.tokenSequence += 1;
+    const token = `mem-${this.tokenSequence}-${nowMs}`;
+    const row = this.allocated(candidate, request, token, request.trackName);
+    this.rows.set(row.sandbox.sandboxId, row);
+    this.claims.set(key, {
+      studentId: request.studentId,
+      idempotencyKey: request.idempotencyKey,
+      sandboxId: row.sandbox.sandboxId,
+      token,
+      createdAt: existing?.createdAt ?? nowMs,
+      deadlineMs: nowMs + CLAIM_POLICY.writerWindowMs,
+      superseded,
+      // Claim and allocation happen in one step here; only a superseded orphan needs repair.
+      open: superseded.length > 0,
+    });
+    return { sandbox: row.sandbox, created: true };
+  }
+
+  private allocated(
+    row: StoredSandbox,
+    owner: { studentId: string; idempotencyKey: string },
+    token: string,
+    trackName: string | undefined,
+  ): StoredSandbox {
+    const now = nowSeconds(this.clock);
+    return {
+      claimToken: token,
+      sandbox: {
+        ...row.sandbox,
+        status: SandboxStatus.Allocated,
+        ownerId: owner.studentId,
+        idempotencyKey: owner.idempotencyKey,
+        ...(trackName ? { trackName } : {}),
+        allocatedAt: now,
+        expiresAt: leaseExpiry(now, this.lease),
+        updatedAt: now,
+        version: row.sandbox.version + 1,
+      },
+    };
+  }
+
+  private releaseOrphans(claim: StoredClaim): void {
+    const now = nowSeconds(this.clock);
+    for (const orphan of claim.superseded) {
+      const row = this.rows.get(orphan.sandboxId);
+      if (row?.sandbox.status !== SandboxStatus.Allocated || row.claimToken !== orphan.token) {
+        continue;
+      }
+      this.rows.set(orphan.sandboxId, {
+        ...row,
+        sandbox: {
+          ...row.sandbox,
+          status: SandboxStatus.PendingDeletion,
+          deletionRequestedAt: now,
+          updatedAt: now,
+          version: row.sandbox.version + 1,
+        },
+      });
+    }
+  }
+
+  private upsertSync(provider: ProviderSandbox): ProviderUpsertOutcome {
+    const now = nowSeconds(this.clock);
+    const row = this.rows.get(provider.sandboxId);
+    if (!row) {
+      this.rows.set(provider.sandboxId, {
+        sandbox: {
+          ...providerFields(provider),
+          status: SandboxStatus.Available,
+          updatedAt: now,
+          lastSyncedAt: now,
+          deletionAttempts: 0,
+          version: 1,
+        },
+      });
+      return 'inserted';
+    }
+    const { status } = row.sandbox;
+    if (status !== SandboxStatus.Available && status !== SandboxStatus.Stale) return 'untouched';
+    const { staleSince: _staleSince, ...rest } = row.sandbox;
+    this.rows.set(provider.sandboxId, {
+      sandbox: {
+        ...rest,
+        ...providerFields(provider),
+        status: SandboxStatus.Available,
+        updatedAt: now,
+        lastSyncedAt: now,
+        version: row.sandbox.version + 1,
+      },
+    });
+    return status === SandboxStatus.Stale ? 'revived' : 'refreshed';
+  }
+}
+
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function claimKey(studentId: string, idempotencyKey: string): string {
+  return JSON.stringify([studentId, idempotencyKey]);
+}
+
+function viewOf(row: StoredSandbox) {
+  return { status: row.sandbox.status, ownerId: row.sandbox.ownerId, claimToken: row.claimToken };
+}
+
+function toClaim(claim: StoredClaim): AllocationClaim {
+  return {
+    studentId: claim.studentId,
+    idempotencyKey: claim.idempotencyKey,
+    sandboxId: claim.sandboxId,
+    token: claim.token,
+    createdAt: claim.createdAt,
+    deadlineMs: claim.deadlineMs,
+    supersededSandboxIds: claim.superseded.map((s) => s.sandboxId),
+  };
+}
+
+function providerFields(p: ProviderSandbox): ProviderSandbox {
+  return {
+    sandboxId: p.sandboxId,
+    name: p.name,
+    externalId: p.externalId,
+    createdAt: p.createdAt,
+    sfdcAccountId: p.sfdcAccountId,
+  };
+}
+
+function sortKey(sandbox: Sandbox): string {
+  return `${sandbox.name}#${sandbox.sandboxId}`;
+}
+
+interface MemoryCursor {
+  readonly f: string;
+  readonly a: string;
+}
+
+function encodeCursor(cursor: MemoryCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(raw: string, filter: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as MemoryCursor).f === filter &&
+      typeof (parsed as MemoryCursor).a === 'string'
+    ) {
+      return (parsed as MemoryCursor).a;
+    }
+  } catch {
+    // fall through: malformed
+  }
+  throw new InvalidCursorError();
+}

@@ -1,0 +1,2 @@
+export * from './dynamo-job-lease.repository';
+export * from './dynamo-lifecycle.repository';

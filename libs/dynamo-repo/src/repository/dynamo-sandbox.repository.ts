@@ -1,0 +1,810 @@
+import {
+  ALL_SANDBOX_STATUSES,
+  type AllocationClaim,
+  AllocationInProgressError,
+  type AllocationRequest,
+  type AllocationResult,
+  CLAIM_POLICY,
+  type ClaimRepairOutcome,
+  type ClaimState,
+  classifyClaim,
+  type Clock,
+  ConcurrentModificationError,
+  InvalidCursorError,
+  type LeasePolicy,
+  leaseExpiry,
+  type ListSandboxesQuery,
+  NoSandboxesAvailableError,
+  NotSandboxOwnerError,
+  nowSeconds,
+  type Page,
+  type ProviderSandbox,
+  type ProviderUpsertOutcome,
+  type ReleaseResult,
+  type Sandbox,
+  SandboxNotFoundError,
+  type SandboxRepository,
+  SandboxStatus,
+} from '@broker/domain';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeListCursor, encodeListCursor, type ListPosition } from '../cursor/list-cursor';
+import {
+  allocationSortKey,
+  availPk,
+  claimPk,
+  nameOfSortKey,
+  nameSortKey,
+  SANDBOX_SK,
+  sandboxIdOfPk,
+  sandboxPk,
+  statusPk,
+  statusPkOf,
+} from '../keys/item-keys';
+import { ALL_SHARDS, shardLabel, shardOf } from '../keys/shard';
+import {
+  type ClaimItem,
+  claimTypeKeys,
+  newClaimItem,
+  toAllocationClaim,
+  toClaimItem,
+} from '../mapping/claim-item';
+import { claimTokenOf, newAvailableItem, toSandbox } from '../mapping/sandbox-item';
+import { INDEXES, KEY_ATTRIBUTES, SHARD_COUNT } from '../schema/table-schema';
+import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
+
+export interface DynamoSandboxRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+  readonly candidatePool?: Partial<CandidatePoolOptions>;
+}
+
+/** A claim this request currently writes under. */
+interface HeldClaim {
+  readonly pk: string;
+  readonly token: string;
+  readonly sandboxId: string;
+  readonly deadlineMs: number;
+}
+
+type AttemptOutcome =
+  { readonly kind: 'done'; readonly result: AllocationResult } | { readonly kind: 'lost' };
+
+/** Conditional-failure rounds (claim vanished, taken over by another request) per allocation. */
+const MAX_CLAIM_ROUNDS = 20;
+/** Candidates tried under one claim before giving up with a retryable error. */
+const MAX_CANDIDATE_ATTEMPTS = 64;
+/** How often a repeat request re-reads an in-flight claim, and for how long at most. */
+const CLAIM_POLL_MS = 15;
+const MAX_CLAIM_WAIT_MS = CLAIM_POLICY.writerWindowMs + CLAIM_POLICY.takeoverMarginMs + 1_000;
+/** Claims outlive their allocation by this much before DynamoDB's TTL removes them. */
+const CLAIM_RETENTION_SECONDS = 7 * 24 * 3600;
+const CANDIDATE_PAGE_SIZE = 100;
+const COUNT_CONCURRENCY = 8;
+
+const STATUS_INDEX_KEYS = [
+  KEY_ATTRIBUTES.partition,
+  KEY_ATTRIBUTES.sort,
+  INDEXES.status.partitionKey,
+  INDEXES.status.sortKey,
+] as const;
+
+/**
+ * The sandbox pool in one DynamoDB table (see README.md): every state change is one single-item
+ * conditional write, allocation is guarded by a per-student claim item, and all reads on request
+ * paths are GetItem or index Queries.
+ */
+export class DynamoSandboxRepository implements SandboxRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+  private readonly lease: LeasePolicy;
+  private readonly pool: CandidatePool;
+
+  constructor(options: DynamoSandboxRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.clock = options.clock;
+    this.lease = options.lease;
+    this.pool = new CandidatePool(
+      (prefix, exclude, want) => this.fetchCandidates(prefix, exclude, want),
+      options.candidatePool,
+    );
+  }
+
+  async allocate(request: AllocationRequest): Promise<AllocationResult> {
+    const prefix = request.namePrefix ?? '';
+    const pk = claimPk(request.studentId, request.idempotencyKey);
+    const waitUntil = Date.now() + MAX_CLAIM_WAIT_MS;
+    let claimExists = false;
+    let rounds = 0;
+    for (;;) {
+      let candidate: Candidate | null = null;
+      if (!claimExists) {
+        // Happy path: claim put + sandbox update, no read.
+        candidate = await this.pool.take(prefix);
+        if (candidate) {
+          const held = await this.guard(candidate, this.putClaim(pk, request, candidate));
+          if (held) {
+            const outcome = await this.allocateUnderClaim(held, candidate, request);
+            if (outcome.kind === 'done') return outcome.result;
+          } else {
+            this.pool.giveBack(candidate);
+          }
+        }
+      }
+      const claim = await this.getClaim(pk);
+      if (!claim) {
+        if (!claimExists && !candidate) throw new NoSandboxesAvailableError(prefix || undefined);
+        claimExists = false;
+        rounds = this.nextRound(rounds);
+        continue;
+      }
+      claimExists = true;
+      const item = await this.getItem(claim.sandbox_id);
+      const state = this.classify(claim, item);
+      switch (state) {
+        case 'held':
+          return { sandbox: toSandbox(item as Record<string, unknown>), created: false };
+        case 'in_flight':
+          if (Date.now() > waitUntil) throw new AllocationInProgressError();
+          await sleep(CLAIM_POLL_MS);
+          continue;
+        case 'spent':
+        case 'abandoned': {
+          const next = await this.pool.take(prefix);
+          if (!next) throw new NoSandboxesAvailableError(prefix || undefined);
+          const held = await this.guard(
+            next,
+            this.takeOverClaim(claim, next, state === 'abandoned'),
+          );
+          if (held) {
+            const outcome = await this.allocateUnderClaim(held, next, request);
+            if (outcome.kind === 'done') return outcome.result;
+          } else {
+            this.pool.giveBack(next);
+          }
+          rounds = this.nextRound(rounds);
+          continue;
+        }
+      }
+    }
+  }
+
+  async get(sandboxId: string): Promise<Sandbox | null> {
+    const item = await this.getItem(sandboxId);
+    return item ? toSandbox(item) : null;
+  }
+
+  async release(sandboxId: string, studentId: string): Promise<ReleaseResult> {
+    const now = nowSeconds(this.clock);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sandboxKey(sandboxId),
+          UpdateExpression:
+            'SET #status = :pending, status_pk = :spk, deletion_requested_at = :now, updated_at = :now, version = version + :one',
+          ConditionExpression: '#status = :allocated AND owner_id = :sid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pending': SandboxStatus.PendingDeletion,
+            ':allocated': SandboxStatus.Allocated,
+            ':spk': statusPkOf(SandboxStatus.PendingDeletion, sandboxId),
+            ':now': now,
+            ':one': 1,
+            ':sid': studentId,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { sandbox: toSandbox(Attributes ?? {}), changed: true };
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    const item = await this.getItem(sandboxId);
+    if (!item) throw new SandboxNotFoundError(sandboxId);
+    const sandbox = toSandbox(item);
+    if (sandbox.ownerId !== studentId) throw new NotSandboxOwnerError(sandboxId);
+    // Owned by the caller and no longer allocated: an idempotent repeat.
+    return { sandbox, changed: false };
+  }
+
+  async upsertFromProvider(provider: ProviderSandbox): Promise<ProviderUpsertOutcome> {
+    const now = nowSeconds(this.clock);
+    const shard = shardOf(provider.sandboxId);
+    const sortKey = nameSortKey(provider.name, provider.sandboxId);
+    const sfdc = provider.sfdcAccountId;
+    // Existing rows first (the common case for sync): refresh available, revive stale.
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sandboxKey(provider.sandboxId),
+          UpdateExpression:
+            'SET #name = :name, external_id = :ext, created_at = :created, last_synced_at = :now, ' +
+            'updated_at = :now, #status = :available, status_pk = :spk, status_sk = :sk, ' +
+            'avail_pk = :apk, avail_sk = :sk, version = version + :one' +
+            (sfdc
+              ? ', sfdc_account_id = :sfdc REMOVE stale_since'
+              : ' REMOVE stale_since, sfdc_account_id'),
+          ConditionExpression: 'attribute_exists(PK) AND #status IN (:available, :stale)',
+          ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':name': provider.name,
+            ':ext': provider.externalId,
+            ':created': provider.createdAt,
+            ':now': now,
+            ':available': SandboxStatus.Available,
+            ':stale': SandboxStatus.Stale,
+            ':spk': statusPk(SandboxStatus.Available, shard),
+            ':apk': availPk(shard),
+            ':sk': sortKey,
+            ':one': 1,
+            ...(sfdc ? { ':sfdc': sfdc } : {}),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return Attributes?.['status'] === SandboxStatus.Stale ? 'revived' : 'refreshed';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: newAvailableItem(provider, now),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return 'inserted';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      // Allocated or later, or a tombstone: sync never touches it.
+      return 'untouched';
+    }
+  }
+
+  async list(query: ListSandboxesQuery): Promise<Page<Sandbox>> {
+    const prefix = query.namePrefix ?? '';
+    const limit = Math.min(Math.max(Math.floor(query.limit) || 1, 1), 1000);
+    const filter = `${query.status}|${prefix}`;
+    const start: ListPosition =
+      query.cursor === undefined
+        ? { shard: 0, lastKey: null }
+        : decodeListCursor(query.cursor, filter, STATUS_INDEX_KEYS);
+    if (
+      start.lastKey &&
+      (start.lastKey[INDEXES.status.partitionKey] !==
+        statusPk(query.status, shardLabel(start.shard)) ||
+        !(start.lastKey[INDEXES.status.sortKey] ?? '').startsWith(prefix))
+    ) {
+      throw new InvalidCursorError();
+    }
+    const items: Sandbox[] = [];
+    let shard = start.shard;
+    let lastKey = start.lastKey;
+    while (shard < SHARD_COUNT) {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.status.name,
+          KeyConditionExpression: prefix
+            ? 'status_pk = :pk AND begins_with(status_sk, :prefix)'
+            : 'status_pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': statusPk(query.status, shardLabel(shard)),
+            ...(prefix ? { ':prefix': prefix } : {}),
+          },
+          Limit: limit - items.length,
+          ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const sandbox = toSandbox(raw);
+        if (sandbox.name.startsWith(prefix)) items.push(sandbox);
+      }
+      lastKey = (page.LastEvaluatedKey as Record<string, string> | undefined) ?? null;
+      if (items.length >= limit) {
+        if (lastKey) return { items, cursor: encodeListCursor(filter, { shard, lastKey }) };
+        const next = shard + 1;
+        return {
+          items,
+          cursor:
+            next < SHARD_COUNT ? encodeListCursor(filter, { shard: next, lastKey: null }) : null,
+        };
+      }
+      if (!lastKey) shard += 1;
+    }
+    return { items, cursor: null };
+  }
+
+  async countByStatus(): Promise<Record<SandboxStatus, number>> {
+    const counts = Object.fromEntries(ALL_SANDBOX_STATUSES.map((s) => [s, 0])) as Record<
+      SandboxStatus,
+      number
+    >;
+    const work = ALL_SANDBOX_STATUSES.flatMap((status) =>
+      ALL_SHARDS.map((shard) => ({ status, shard })),
+    );
+    let next = 0;
+    const worker = async () => {
+      while (next < work.length) {
+        const unit = work[next++];
+        if (!unit) return;
+        // Read first: `counts[x] += await …` would add to a value read before the await.
+        const count = await this.countPartition(unit.status, unit.shard);
+        counts[unit.status] += count;
+      }
+    };
+    await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
+    return counts;
+  }
+
+  async listOpenClaims(olderThanMs: number, limit: number): Promise<AllocationClaim[]> {
+    const claims: AllocationClaim[] = [];
+    const bound = String(Math.max(0, Math.floor(olderThanMs))).padStart(13, '0');
+    for (const shard of ALL_SHARDS) {
+      let lastKey: Record<string, unknown> | undefined;
+      do {
+        if (claims.length >= limit) return claims;
+        const page: QueryCommandOutput = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEXES.type.name,
+            KeyConditionExpression: 'type_pk = :pk AND type_sk < :bound',
+            ExpressionAttributeValues: { ':pk': `CLAIM#${shard}`, ':bound': bound },
+            Limit: limit - claims.length,
+            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+          }),
+        );
+        for (const raw of page.Items ?? []) claims.push(toAllocationClaim(toClaimItem(raw)));
+        lastKey = page.LastEvaluatedKey;
+      } while (lastKey);
+    }
+    return claims;
+  }
+
+  async repairClaim(claim: AllocationClaim): Promise<ClaimRepairOutcome> {
+    const current = await this.getClaim(claimPk(claim.studentId, claim.idempotencyKey));
+    if (!current || current.token !== claim.token || current.sandbox_id !== claim.sandboxId) {
+      return 'skipped';
+    }
+    const state = this.classify(current, await this.getItem(current.sandbox_id));
+    if (state === 'in_flight') return 'skipped';
+    await this.releaseOrphans(current);
+    const condition = {
+      ConditionExpression: '#token = :token AND sandbox_id = :sid AND deadline_ms = :deadline',
+      ExpressionAttributeNames: { '#token': 'token' },
+    };
+    const values = {
+      ':token': current.token,
+      ':sid': current.sandbox_id,
+      ':deadline': current.deadline_ms,
+    };
+    try {
+      if (state === 'abandoned') {
+        // The writer died before taking a sandbox: the student's next request starts clean.
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { PK: current.PK, SK: current.SK },
+            ...condition,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return 'abandoned';
+      }
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: current.PK, SK: current.SK },
+          UpdateExpression: 'SET superseded = :none REMOVE type_pk, type_sk',
+          ...condition,
+          ExpressionAttributeValues: { ...values, ':none': [] },
+        }),
+      );
+      return 'confirmed';
+    } catch (error) {
+      if (isConditionalFailure(error)) return 'skipped';
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: 'PING', SK: 'PING' } }),
+    );
+  }
+
+  /**
+   * Step 3/4 of the protocol: take `candidate` under the held claim; on a lost race point the
+   * claim at the next candidate and try again. A sandbox is never written after the claim's
+   * deadline; the claim itself may be extended, fenced by its token and deadline.
+   */
+  private async allocateUnderClaim(
+    initial: HeldClaim,
+    first: Candidate,
+    request: AllocationRequest,
+  ): Promise<AttemptOutcome> {
+    const prefix = request.namePrefix ?? '';
+    let held = initial;
+    let candidate = first;
+    for (let attempt = 0; attempt < MAX_CANDIDATE_ATTEMPTS; attempt += 1) {
+      if (this.clock.nowMs() >= held.deadlineMs) {
+        const extended = await this.guard(candidate, this.pointClaim(held, candidate));
+        if (!extended) {
+          this.pool.giveBack(candidate);
+          return { kind: 'lost' };
+        }
+        held = extended;
+      }
+      const sandbox = await this.guard(candidate, this.takeSandbox(candidate, held, request));
+      this.pool.markTaken(candidate);
+      if (sandbox) return { kind: 'done', result: { sandbox, created: true } };
+      const next = await this.pool.take(prefix);
+      if (!next) {
+        await this.dropClaim(held);
+        throw new NoSandboxesAvailableError(prefix || undefined);
+      }
+      const moved = await this.guard(next, this.pointClaim(held, next));
+      if (!moved) {
+        this.pool.giveBack(next);
+        return { kind: 'lost' };
+      }
+      held = moved;
+      candidate = next;
+    }
+    this.pool.giveBack(candidate);
+    throw new ConcurrentModificationError('The sandbox pool');
+  }
+
+  /** The conditional write that makes a sandbox the student's: status must still be available. */
+  private async takeSandbox(
+    candidate: Candidate,
+    held: HeldClaim,
+    request: AllocationRequest,
+  ): Promise<Sandbox | null> {
+    const now = nowSeconds(this.clock);
+    const prefix = request.namePrefix ?? '';
+    const track = request.trackName ? request.trackName : undefined;
+    const ownerSk = allocationSortKey(now, candidate.id);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sandboxKey(candidate.id),
+          UpdateExpression:
+            'SET #status = :allocated, status_pk = :spk, owner_id = :sid, idempotency_key = :key, ' +
+            'claim_token = :token, allocated_at = :now, expires_at = :expires, updated_at = :now, ' +
+            'version = version + :one, owner_pk = :sid, owner_sk = :osk' +
+            (track ? ', track_name = :track, track_pk = :track, track_sk = :osk' : '') +
+            ' REMOVE avail_pk, avail_sk',
+          ConditionExpression: prefix
+            ? '#status = :available AND begins_with(#name, :prefix)'
+            : '#status = :available',
+          ExpressionAttributeNames: { '#status': 'status', ...(prefix ? { '#name': 'name' } : {}) },
+          ExpressionAttributeValues: {
+            ':allocated': SandboxStatus.Allocated,
+            ':available': SandboxStatus.Available,
+            ':spk': statusPkOf(SandboxStatus.Allocated, candidate.id),
+            ':sid': request.studentId,
+            ':key': request.idempotencyKey,
+            ':token': held.token,
+            ':now': now,
+            ':expires': leaseExpiry(now, this.lease),
+            ':one': 1,
+            ':osk': ownerSk,
+            ...(track ? { ':track': track } : {}),
+            ...(prefix ? { ':prefix': prefix } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toSandbox(Attributes ?? {});
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Step 2: create the claim; null when the student's claim already exists. */
+  private async putClaim(
+    pk: string,
+    request: AllocationRequest,
+    candidate: Candidate,
+  ): Promise<HeldClaim | null> {
+    const nowMs = this.clock.nowMs();
+    const item = newClaimItem({
+      studentId: request.studentId,
+      idempotencyKey: request.idempotencyKey,
+      sandboxId: candidate.id,
+      token: randomUUID(),
+      nowMs,
+      deadlineMs: nowMs + CLAIM_POLICY.writerWindowMs,
+      ttl: this.claimTtl(nowMs),
+    });
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { pk, token: item.token, sandboxId: item.sandbox_id, deadlineMs: item.deadline_ms };
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Point our claim at another candidate with a fresh deadline; null when it is no longer ours. */
+  private async pointClaim(held: HeldClaim, candidate: Candidate): Promise<HeldClaim | null> {
+    const deadlineMs = this.clock.nowMs() + CLAIM_POLICY.writerWindowMs;
+    const typeKeys = claimTypeKeys(held.pk, deadlineMs);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: held.pk, SK: 'CLAIM' },
+          UpdateExpression:
+            'SET sandbox_id = :sid, deadline_ms = :deadline, type_pk = :tpk, type_sk = :tsk',
+          ConditionExpression: '#token = :token AND deadline_ms = :old',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: {
+            ':sid': candidate.id,
+            ':deadline': deadlineMs,
+            ':tpk': typeKeys.type_pk,
+            ':tsk': typeKeys.type_sk,
+            ':token': held.token,
+            ':old': held.deadlineMs,
+          },
+        }),
+      );
+      return { ...held, sandboxId: candidate.id, deadlineMs };
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Step 5: take over a spent claim (its allocation ended) or an abandoned one (its writer died),
+   * fenced by everything we read. An abandoned writer's candidate is remembered with its token so
+   * the repair job can release it if that writer wakes up and still takes it.
+   */
+  private async takeOverClaim(
+    claim: ClaimItem,
+    candidate: Candidate,
+    abandoned: boolean,
+  ): Promise<HeldClaim | null> {
+    const nowMs = this.clock.nowMs();
+    const token = randomUUID();
+    const deadlineMs = nowMs + CLAIM_POLICY.writerWindowMs;
+    const typeKeys = claimTypeKeys(claim.PK, deadlineMs);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: claim.PK, SK: claim.SK },
+          UpdateExpression:
+            'SET #token = :new, sandbox_id = :sid, deadline_ms = :deadline, type_pk = :tpk, ' +
+            'type_sk = :tsk, #ttl = :ttl' +
+            (abandoned ? ', superseded = list_append(if_not_exists(superseded, :none), :old)' : ''),
+          ConditionExpression:
+            '#token = :token AND sandbox_id = :oldSid AND deadline_ms = :oldDeadline',
+          ExpressionAttributeNames: { '#token': 'token', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':new': token,
+            ':sid': candidate.id,
+            ':deadline': deadlineMs,
+            ':tpk': typeKeys.type_pk,
+            ':tsk': typeKeys.type_sk,
+            ':ttl': this.claimTtl(nowMs),
+            ':token': claim.token,
+            ':oldSid': claim.sandbox_id,
+            ':oldDeadline': claim.deadline_ms,
+            ...(abandoned
+              ? { ':none': [], ':old': [{ sandbox_id: claim.sandbox_id, token: claim.token }] }
+              : {}),
+          },
+        }),
+      );
+      return { pk: claim.PK, token, sandboxId: candidate.id, deadlineMs };
+    } catch (error) {
+      if (isConditionalFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Remove our claim when the pool ran dry under it, so a retry is not kept waiting. */
+  private async dropClaim(held: HeldClaim): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: held.pk, SK: 'CLAIM' },
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': held.token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  /** Superseded candidates still allocated under a dead writer's token go to deletion. */
+  private async releaseOrphans(claim: ClaimItem): Promise<void> {
+    const now = nowSeconds(this.clock);
+    for (const orphan of claim.superseded) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: sandboxKey(orphan.sandbox_id),
+            UpdateExpression:
+              'SET #status = :pending, status_pk = :spk, deletion_requested_at = :now, updated_at = :now, version = version + :one',
+            ConditionExpression: '#status = :allocated AND claim_token = :token',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pending': SandboxStatus.PendingDeletion,
+              ':allocated': SandboxStatus.Allocated,
+              ':spk': statusPkOf(SandboxStatus.PendingDeletion, orphan.sandbox_id),
+              ':now': now,
+              ':one': 1,
+              ':token': orphan.token,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    }
+  }
+
+  private classify(claim: ClaimItem, item: Record<string, unknown> | null): ClaimState {
+    const view = item
+      ? {
+          status: toSandbox(item).status,
+          ownerId: typeof item['owner_id'] === 'string' ? item['owner_id'] : undefined,
+          claimToken: claimTokenOf(item),
+        }
+      : null;
+    return classifyClaim(
+      { studentId: claim.student_id, token: claim.token, deadlineMs: claim.deadline_ms },
+      view,
+      this.clock.nowMs(),
+    );
+  }
+
+  /** Candidate refill: AvailabilityIndex shards from a random one until `want` are found. */
+  private async fetchCandidates(
+    prefix: string,
+    exclude: (id: string) => boolean,
+    want: number,
+  ): Promise<Candidate[]> {
+    const found: Candidate[] = [];
+    const first = randomInt(SHARD_COUNT);
+    for (let i = 0; i < SHARD_COUNT && found.length < want; i += 1) {
+      const shard = shardLabel((first + i) % SHARD_COUNT);
+      let lastKey: Record<string, unknown> | undefined;
+      do {
+        const page: QueryCommandOutput = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEXES.availability.name,
+            KeyConditionExpression: prefix
+              ? 'avail_pk = :pk AND begins_with(avail_sk, :prefix)'
+              : 'avail_pk = :pk',
+            ExpressionAttributeValues: {
+              ':pk': availPk(shard),
+              ...(prefix ? { ':prefix': prefix } : {}),
+            },
+            Limit: CANDIDATE_PAGE_SIZE,
+            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+          }),
+        );
+        for (const raw of page.Items ?? []) {
+          const id = sandboxIdOfPk(String(raw[KEY_ATTRIBUTES.partition]));
+          const name = nameOfSortKey(String(raw[INDEXES.availability.sortKey]));
+          if (id && name.startsWith(prefix) && !exclude(id)) found.push({ id, name });
+        }
+        lastKey = page.LastEvaluatedKey;
+      } while (lastKey && found.length < want);
+    }
+    return found;
+  }
+
+  private async countPartition(status: SandboxStatus, shard: string): Promise<number> {
+    let total = 0;
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.status.name,
+          KeyConditionExpression: 'status_pk = :pk',
+          ExpressionAttributeValues: { ':pk': statusPk(status, shard) },
+          Select: 'COUNT',
+          ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+        }),
+      );
+      total += page.Count ?? 0;
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey);
+    return total;
+  }
+
+  private async getItem(sandboxId: string): Promise<Record<string, unknown> | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: sandboxKey(sandboxId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ?? null;
+  }
+
+  private async getClaim(pk: string): Promise<ClaimItem | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: pk, SK: 'CLAIM' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toClaimItem(Item) : null;
+  }
+
+  private claimTtl(nowMs: number): number {
+    return (
+      Math.floor(nowMs / 1000) +
+      this.lease.leaseSeconds +
+      this.lease.graceSeconds +
+      CLAIM_RETENTION_SECONDS
+    );
+  }
+
+  /** An unexpected error must not leave the candidate marked in flight. */
+  private async guard<T>(candidate: Candidate, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      this.pool.giveBack(candidate);
+      throw error;
+    }
+  }
+
+  private nextRound(rounds: number): number {
+    if (rounds + 1 >= MAX_CLAIM_ROUNDS)
+      throw new ConcurrentModificationError('The allocation claim');
+    return rounds + 1;
+  }
+}
+
+function sandboxKey(sandboxId: string): { PK: string; SK: string } {
+  return { PK: sandboxPk(sandboxId), SK: SANDBOX_SK };
+}
+
+export function isConditionalFailure(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
+}

@@ -1,0 +1,70 @@
+import { ALL_INDEXES } from '../src/schema';
+import { DynamoSandboxRepository, ensureTable } from '../src';
+import { createTestTable, type RunningEngine, startDynalite } from '../src/testing';
+import { aProviderPool, FixedClock } from '@broker/domain/testing';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+describe('DynamoDB table and item layout (dynalite)', () => {
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    engine = await startDynalite();
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('creates the table once and accepts an existing one', async () => {
+    const { client, tableName } = await createTestTable(engine.endpoint);
+    try {
+      expect(await ensureTable(client, tableName)).toBe('exists');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('gives every item a unique (partition, sort) pair in every index', async () => {
+    const { client, tableName } = await createTestTable(engine.endpoint);
+    try {
+      const clock = new FixedClock();
+      const repo = new DynamoSandboxRepository({
+        client,
+        tableName,
+        clock,
+        lease: { leaseSeconds: 3600, graceSeconds: 60 },
+      });
+      // Same names, same second, same track: only the id keeps the index keys apart.
+      for (const sandbox of aProviderPool(40, 'same-name')) {
+        await repo.upsertFromProvider({ ...sandbox, name: 'same-name' });
+      }
+      for (let i = 0; i < 25; i += 1) {
+        await repo.allocate({ studentId: `s${i % 20}`, idempotencyKey: `k${i}`, trackName: 'lab' });
+      }
+      for (let i = 0; i < 5; i += 1) {
+        const page = await repo.list({ status: 'allocated', limit: 1 });
+        const first = page.items[0];
+        if (first?.ownerId) await repo.release(first.sandboxId, first.ownerId);
+      }
+      const { Items = [] } = await client.send(
+        new ScanCommand({ TableName: tableName, ConsistentRead: true }),
+      );
+      for (const index of ALL_INDEXES) {
+        const pairs = Items.filter((item) => item[index.partitionKey] !== undefined).map(
+          (item) => `${String(item[index.partitionKey])}|${String(item[index.sortKey])}`,
+        );
+        expect(new Set(pairs).size).toBe(pairs.length);
+      }
+      const sandboxes = Items.filter((item) => String(item['PK']).startsWith('SBX#'));
+      expect(sandboxes).toHaveLength(40);
+      for (const item of sandboxes) {
+        expect(item['status_pk']).toMatch(new RegExp(`^${String(item['status'])}#\\d\\d$`));
+        expect(item['avail_pk'] !== undefined).toBe(item['status'] === 'available');
+      }
+      // Open claims are listed through TypeIndex.
+      expect(Items.filter((item) => item['type_pk'] !== undefined)).toHaveLength(25);
+    } finally {
+      client.destroy();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import {
+  expiryCutoff,
+  isDueForExpiry,
+  nowSeconds,
+  SandboxStatus,
+  type Clock,
+  type LeasePolicy,
+  type SandboxLifecycleRepository,
+  type SandboxRepository,
+} from '@broker/domain';
+import { sandboxesIn } from '../limits/pages';
+import {
+  errorText,
+  silentJobLogger,
+  type Job,
+  type JobContext,
+  type JobLogger,
+} from '../runner/job';
+
+export interface ExpiryResult {
+  checked: number;
+  expired: number;
+  failed: number;
+}
+
+export interface ExpiryDeps {
+  readonly pool: Pick<SandboxRepository, 'list'>;
+  readonly lifecycle: Pick<SandboxLifecycleRepository, 'expire'>;
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+  readonly logger?: JobLogger;
+}
+
+/**
+ * Allocated sandboxes past `expires_at` + grace → pending_deletion. The write is conditional on
+ * the row still being allocated with that `expires_at`, so a release racing it wins cleanly.
+ */
+export class ExpiryJob implements Job<ExpiryResult> {
+  readonly name = 'expiry' as const;
+
+  constructor(
+    private readonly deps: ExpiryDeps,
+    private readonly options: { pageSize?: number } = {},
+  ) {}
+
+  async run(ctx: JobContext): Promise<ExpiryResult> {
+    const { pool, lifecycle, clock, lease } = this.deps;
+    const logger: JobLogger = this.deps.logger ?? silentJobLogger;
+    const now = nowSeconds(clock);
+    const cutoff = expiryCutoff(now, lease);
+    const result: ExpiryResult = { checked: 0, expired: 0, failed: 0 };
+    const due: string[] = [];
+    for await (const row of sandboxesIn(pool, SandboxStatus.Allocated, {
+      pageSize: this.options.pageSize ?? 100,
+      signal: ctx.stop,
+    })) {
+      result.checked += 1;
+      if (isDueForExpiry(row, now, lease)) due.push(row.sandboxId);
+    }
+    for (const sandboxId of due) {
+      if (ctx.stop.aborted) break;
+      try {
+        if (await lifecycle.expire(sandboxId, cutoff)) result.expired += 1;
+      } catch (error) {
+        result.failed += 1;
+        logger.warn({ job: this.name, sandboxId, err: errorText(error) }, 'expire failed');
+      }
+    }
+    return result;
+  }
+}

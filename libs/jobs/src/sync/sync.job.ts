@@ -1,0 +1,145 @@
+import {
+  nowSeconds,
+  SandboxStatus,
+  type Clock,
+  type ProviderUpsertOutcome,
+  type SandboxLifecycleRepository,
+  type SandboxProvider,
+  type SandboxRepository,
+} from '@broker/domain';
+import { forEachBounded } from '../limits/bounded';
+import { sandboxesIn } from '../limits/pages';
+import {
+  errorText,
+  silentJobLogger,
+  type Job,
+  type JobContext,
+  type JobLogger,
+} from '../runner/job';
+
+export interface SyncOptions {
+  /** Conditional writes in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** Rows per index page when looking for vanished sandboxes (default 100). */
+  readonly pageSize?: number;
+}
+
+export interface SyncResult {
+  /** Sandboxes the provider listed. */
+  listed: number;
+  inserted: number;
+  refreshed: number;
+  revived: number;
+  /** Allocated-or-later rows and tombstones the provider still lists: left alone. */
+  untouched: number;
+  markedStale: number;
+  /** Provider rows whose write failed (retried by the next run). */
+  failed: number;
+  /** Stale marking skipped: the provider listed nothing, which is more likely a fault. */
+  staleMarkingSkipped: boolean;
+  /** The run stopped early (shutdown or lost lease). */
+  stopped: boolean;
+}
+
+export interface SyncDeps {
+  readonly provider: Pick<SandboxProvider, 'listSandboxes'>;
+  readonly pool: Pick<SandboxRepository, 'upsertFromProvider' | 'list'>;
+  readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale'>;
+  readonly clock: Clock;
+  readonly logger?: JobLogger;
+}
+
+/**
+ * Provider → table. Every page of the provider's list; new sandboxes inserted available;
+ * provider fields refreshed on available rows only; stale rows seen again revived; available
+ * rows the provider no longer lists marked stale. Allocated-or-later rows and tombstones are never
+ * touched: every write is conditional on the row's status (see the repositories).
+ */
+export class SyncJob implements Job<SyncResult> {
+  readonly name = 'sync' as const;
+  private readonly logger: JobLogger;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly options: SyncOptions = {},
+  ) {
+    this.logger = deps.logger ?? silentJobLogger;
+  }
+
+  async run(ctx: JobContext): Promise<SyncResult> {
+    const { provider, pool, lifecycle, clock } = this.deps;
+    const startedAt = nowSeconds(clock);
+    // A failed list fails the run and changes nothing.
+    const listed = await provider.listSandboxes();
+    const result: SyncResult = {
+      listed: listed.length,
+      inserted: 0,
+      refreshed: 0,
+      revived: 0,
+      untouched: 0,
+      markedStale: 0,
+      failed: 0,
+      staleMarkingSkipped: false,
+      stopped: false,
+    };
+    const counters: Record<
+      ProviderUpsertOutcome,
+      'inserted' | 'refreshed' | 'revived' | 'untouched'
+    > = {
+      inserted: 'inserted',
+      refreshed: 'refreshed',
+      revived: 'revived',
+      untouched: 'untouched',
+    };
+
+    await forEachBounded(
+      listed,
+      this.options.concurrency ?? 8,
+      async (sandbox) => {
+        try {
+          const outcome = await pool.upsertFromProvider(sandbox);
+          result[counters[outcome]] += 1;
+        } catch (error) {
+          result.failed += 1;
+          this.logger.warn(
+            { job: this.name, sandboxId: sandbox.sandboxId, err: errorText(error) },
+            'sync write failed',
+          );
+        }
+      },
+      () => ctx.stop.aborted,
+    );
+    if (ctx.stop.aborted) return { ...result, stopped: true };
+
+    if (listed.length === 0) {
+      this.logger.warn({ job: this.name }, 'provider listed no sandboxes; not marking any stale');
+      return { ...result, staleMarkingSkipped: true };
+    }
+    const present = new Set(listed.map((s) => s.sandboxId));
+    const vanished: string[] = [];
+    for await (const row of sandboxesIn(pool, SandboxStatus.Available, {
+      pageSize: this.options.pageSize ?? 100,
+      signal: ctx.stop,
+    })) {
+      if (!present.has(row.sandboxId)) vanished.push(row.sandboxId);
+    }
+    await forEachBounded(
+      vanished,
+      this.options.concurrency ?? 8,
+      async (sandboxId) => {
+        try {
+          // Conditional: still available and not synced by this run (an allocation wins).
+          if (await lifecycle.markStale(sandboxId, startedAt)) result.markedStale += 1;
+        } catch (error) {
+          result.failed += 1;
+          this.logger.warn(
+            { job: this.name, sandboxId, err: errorText(error) },
+            'mark stale failed',
+          );
+        }
+      },
+      () => ctx.stop.aborted,
+    );
+    return { ...result, stopped: ctx.stop.aborted };
+  }
+}

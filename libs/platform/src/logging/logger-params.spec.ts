@@ -1,0 +1,62 @@
+import type { IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
+import pino, { type LoggerOptions } from 'pino';
+import type { AutoLoggingOptions } from 'pino-http';
+import { createLoggerParams } from './logger-params';
+
+function capture(options: LoggerOptions): { logger: pino.Logger; lines: () => unknown[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = pino(options, stream);
+  return { logger, lines: () => chunks.map((c) => JSON.parse(c) as unknown) };
+}
+
+describe('createLoggerParams', () => {
+  const params = createLoggerParams({
+    level: 'info',
+    service: 'test-svc',
+    quietPaths: ['/healthz', '/readyz', '/metrics'],
+  });
+  const http = params.pinoHttp as LoggerOptions & {
+    autoLogging: AutoLoggingOptions;
+    quietReqLogger: boolean;
+    customAttributeKeys: unknown;
+  };
+
+  it('redacts credentials at several depths', () => {
+    const { logger, lines } = capture({ redact: http.redact! });
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer s3cret', cookie: 'sid=1', host: 'h' } },
+        token: 't1',
+        config: { password: 'p1', nested: { secret: 's1', apiKey: 'k1' } },
+      },
+      'hello',
+    );
+    const line = JSON.stringify(lines()[0]);
+    for (const value of ['s3cret', 'sid=1', 't1', 'p1', 's1', 'k1']) {
+      expect(line).not.toContain(value);
+    }
+    expect(line).toContain('"host":"h"');
+  });
+
+  it('skips health and metrics requests, with or without a query string', () => {
+    const ignore = http.autoLogging.ignore!;
+    expect(ignore({ url: '/healthz' } as IncomingMessage)).toBe(true);
+    expect(ignore({ url: '/metrics?x=1' } as IncomingMessage)).toBe(true);
+    expect(ignore({ url: '/v1/allocate' } as IncomingMessage)).toBe(false);
+    const rewritten = { url: '/', originalUrl: '/readyz' } as unknown as IncomingMessage;
+    expect(ignore(rewritten)).toBe(true);
+  });
+
+  it('logs one lean line per request, keyed by request_id', () => {
+    expect(http.quietReqLogger).toBe(true);
+    expect(http.base).toEqual({ service: 'test-svc' });
+    expect(http.customAttributeKeys).toEqual({ reqId: 'request_id' });
+  });
+});

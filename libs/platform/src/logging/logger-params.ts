@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { LevelWithSilent } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggerSettings {
+  readonly level: LogLevel;
+  /** Bound to every line, e.g. `broker-api`. */
+  readonly service: string;
+  /** Paths whose requests are not logged (health, metrics); matched without the query string. */
+  readonly quietPaths?: readonly string[];
+  /** Pretty output (only if pino-pretty is installed; meant for NODE_ENV=development). */
+  readonly pretty?: boolean;
+}
+
+const SENSITIVE_KEYS = [
+  'authorization',
+  'cookie',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'apiToken',
+  'api_token',
+  'idToken',
+  'id_token',
+  'password',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'apiKey',
+  'api_key',
+  'secretAccessKey',
+];
+
+/**
+ * Redaction paths: headers that carry credentials, and sensitive-looking keys at the first three
+ * depths of any log object (pino's redaction matches exact keys, not substrings).
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+];
+
+function hasPinoPretty(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * nestjs-pino options tuned for the hot path (request logging costs most of a GET's throughput):
+ * one line per request at completion, the request id as `request_id`, tiny serializers, no
+ * pid/hostname, health and metrics routes not logged, and credentials redacted.
+ */
+export function createLoggerParams(settings: LoggerSettings): Params {
+  const quiet = new Set(settings.quietPaths ?? []);
+  const pretty = settings.pretty === true && hasPinoPretty();
+  return {
+    pinoHttp: {
+      level: settings.level,
+      base: { service: settings.service },
+      redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'request_id' },
+      // Middie may rewrite req.url for mounted middleware; originalUrl is the path as received.
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          quiet.has(pathOf(req.originalUrl ?? req.url)),
+      },
+      customLogLevel: (
+        _req: IncomingMessage,
+        res: ServerResponse,
+        error?: Error,
+      ): LevelWithSilent => {
+        if (error !== undefined || res.statusCode >= 500) return 'error';
+        return res.statusCode >= 400 ? 'warn' : 'info';
+      },
+      serializers: {
+        req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+    },
+  };
+}

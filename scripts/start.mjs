@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+// `npm start`: build, start dynalite (data kept in .data/dynalite), create the table, seed a demo
+// pool, start the API, wait until it is ready and print how to use it. Ctrl-C stops everything.
+//
+// Environment (all optional):
+//   DDB_PORT=8000          dynalite port on 127.0.0.1
+//   PORT=8080, HOST=127.0.0.1   API address
+//   DDB_TABLE_NAME=sandbox-broker
+//   DEMO_POOL_SIZE=200     demo sandboxes lab-demo-0001… (idempotent; 0 seeds nothing)
+//   SKIP_BUILD=1           reuse the existing dist/ folders
+//   BROKER_API_TOKEN / BROKER_ADMIN_TOKEN (or *_TOKENS lists)  default: the dev tokens
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+// The AWS SDK warns about Node 20 on every start; the repo pins Node 20 deliberately.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+function intSetting(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    fail(`${name} must be a non-negative integer, got '${raw}'`);
+  return value;
+}
+
+const settings = {
+  loopback: '127.0.0.1',
+  ddbPort: intSetting('DDB_PORT', 8000),
+  apiHost: process.env.HOST?.trim() || '127.0.0.1',
+  apiPort: intSetting('PORT', 8080),
+  tableName: process.env.DDB_TABLE_NAME?.trim() || 'sandbox-broker',
+  region: process.env.AWS_REGION?.trim() || 'us-east-1',
+  poolSize: intSetting('DEMO_POOL_SIZE', 200),
+  dataDir: join(root, '.data', 'dynalite'),
+  skipBuild: process.env.SKIP_BUILD === '1',
+};
+const ddbEndpoint = `http://${settings.loopback}:${settings.ddbPort}`;
+const apiUrl = `http://${settings.apiHost}:${settings.apiPort}`;
+
+const DEV_TOKENS = { track: 'dev-track-token', admin: 'dev-admin-token' };
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: each is started, awaited until ready, and stopped in reverse order.
+
+/** @type {{ name: string, proc: import('node:child_process').ChildProcess, exited: Promise<void> }[]} */
+const children = [];
+let stopping = false;
+
+// Loaded into every child: when this script dies (even by SIGKILL) the IPC channel closes and the
+// child shuts itself down with SIGTERM, so no orphans are left behind.
+const EXIT_WITH_PARENT =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "if (process.channel) { process.channel.unref(); process.on('disconnect', () => process.kill(process.pid, 'SIGTERM')); }",
+  );
+
+/**
+ * Starts a Node child process and waits for `ready()`. If the child exits before or after it is
+ * ready (and we are not stopping), everything is stopped.
+ */
+async function startChild({ name, args, env = {}, ready }) {
+  const proc = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Own process group: Ctrl-C reaches only this script, which then stops the children in
+    // reverse start order (the API before the database it uses).
+    detached: true,
+  });
+  const exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+  children.push({ name, proc, exited });
+  let readyDone = false;
+  proc.once('exit', (code, signal) => {
+    if (stopping) return;
+    log(
+      `${name} exited ${readyDone ? 'unexpectedly' : 'during start-up'} (${signal ?? `code ${code}`})`,
+    );
+    void shutdown(1);
+  });
+  await Promise.race([
+    ready(),
+    exited.then(() => {
+      throw new Error(`${name} exited during start-up`);
+    }),
+  ]);
+  readyDone = true;
+  return proc;
+}
+
+async function stopChild({ name, proc, exited }) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+  if (timedOut) {
+    log(`${name} did not stop within 10 s; killing it`);
+    proc.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of [...children].reverse()) await stopChild(child);
+  process.exit(code);
+}
+
+process.on('SIGINT', () => {
+  log('stopping…');
+  void shutdown(0);
+});
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function log(message) {
+  process.stdout.write(`[start] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[start] ${message}\n`);
+  if (children.length > 0) void shutdown(1);
+  else process.exit(1);
+}
+
+/** Fails clearly when something already listens on the port. */
+async function assertPortFree(host, port, setting) {
+  await new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => {
+      const reason =
+        error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${error.code})`;
+      fail(
+        `${host}:${port} ${reason}. Is another \`npm start\` running? ` +
+          `Stop it or choose another port with ${setting}=<port>.`,
+      );
+    });
+    probe.listen(port, host, () => probe.close(resolve));
+  });
+}
+
+async function waitFor(what, probe, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (stopping) throw new Error('stopping');
+    try {
+      if (await probe()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+    await sleep(150);
+  }
+}
+
+const tcpOpen = (host, port) =>
+  new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail(`${[command, ...args].join(' ')} failed`);
+}
+
+/** Deterministic demo sandbox number `i` (ids stable across starts, so seeding is idempotent). */
+function demoSandbox(i) {
+  const name = `lab-demo-${String(i).padStart(4, '0')}`;
+  const h = createHash('sha256').update(name).digest('hex');
+  const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return {
+    sandboxId: String(2_026_000 + i),
+    name,
+    externalId: `identity/accounts/${uuid}`,
+    createdAt: 1_760_000_000 + i * 60,
+    // Most CSP accounts carry a Salesforce id; some do not (lab scripts must cope with null).
+    sfdcAccountId: i % 5 === 0 ? null : `0015g0000${h.slice(32, 41).toUpperCase()}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The steps
+
+async function main() {
+  await assertPortFree(settings.loopback, settings.ddbPort, 'DDB_PORT');
+  await assertPortFree(settings.apiHost, settings.apiPort, 'PORT');
+
+  if (settings.skipBuild) log('SKIP_BUILD=1: using existing dist/ folders');
+  else {
+    log('building (tsc -b tsconfig.build.json)…');
+    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+  }
+
+  // dynalite in its own process, LevelDB data under .data/dynalite (git-ignored).
+  mkdirSync(settings.dataDir, { recursive: true });
+  await startChild({
+    name: 'dynalite',
+    args: [
+      '-e',
+      `const server = require('dynalite')({ path: process.env.DYNALITE_PATH, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+       server.listen(Number(process.env.DYNALITE_PORT), '${settings.loopback}');
+       const stop = () => { server.closeAllConnections?.(); server.close(() => process.exit(0)); setTimeout(() => process.exit(0), 5000).unref(); };
+       process.on('SIGTERM', stop); process.on('SIGINT', stop);`,
+    ],
+    env: { DYNALITE_PATH: settings.dataDir, DYNALITE_PORT: String(settings.ddbPort) },
+    ready: () => waitFor('dynalite', () => tcpOpen(settings.loopback, settings.ddbPort), 15_000),
+  });
+  log(`dynalite on ${ddbEndpoint} (data in ${relative(root, settings.dataDir)})`);
+
+  const seeded = await prepareTable();
+
+  const tokenEnv = {};
+  const hasTrack = Boolean(
+    process.env.BROKER_TRACK_TOKENS?.trim() || process.env.BROKER_API_TOKEN?.trim(),
+  );
+  const hasAdmin = Boolean(
+    process.env.BROKER_ADMIN_TOKENS?.trim() || process.env.BROKER_ADMIN_TOKEN?.trim(),
+  );
+  if (!hasTrack) tokenEnv.BROKER_API_TOKEN = DEV_TOKENS.track;
+  if (!hasAdmin) tokenEnv.BROKER_ADMIN_TOKEN = DEV_TOKENS.admin;
+
+  await startChild({
+    name: 'broker-api',
+    args: [join('apps', 'broker-api', 'dist', 'main.js')],
+    env: {
+      NODE_ENV: process.env.NODE_ENV || 'development',
+      HOST: settings.apiHost,
+      PORT: String(settings.apiPort),
+      DDB_ENDPOINT_URL: ddbEndpoint,
+      DDB_TABLE_NAME: settings.tableName,
+      AWS_REGION: settings.region,
+      ...tokenEnv,
+    },
+    ready: () =>
+      waitFor('broker-api', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 30_000),
+  });
+
+  const trackToken = hasTrack ? '(from BROKER_API_TOKEN / BROKER_TRACK_TOKENS)' : DEV_TOKENS.track;
+  const adminToken = hasAdmin
+    ? '(from BROKER_ADMIN_TOKEN / BROKER_ADMIN_TOKENS)'
+    : DEV_TOKENS.admin;
+  const curlToken = hasTrack ? '<track token>' : DEV_TOKENS.track;
+  process.stdout.write(
+    [
+      '',
+      'Sandbox Broker is running.',
+      `  API          ${apiUrl}/v1`,
+      `  Swagger UI   ${apiUrl}/v1/docs   (OpenAPI: ${apiUrl}/v1/openapi.json)`,
+      `  Health       ${apiUrl}/healthz   ${apiUrl}/readyz`,
+      `  DynamoDB     dynalite ${ddbEndpoint}, table ${settings.tableName}, data in ${relative(root, settings.dataDir)}/`,
+      `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… (${seeded.inserted} inserted now, ${seeded.existing} already there)`,
+      `  Track token  ${trackToken}`,
+      `  Admin token  ${adminToken}`,
+      '',
+      'Try it:',
+      `  curl -sS -X POST ${apiUrl}/v1/allocate \\`,
+      `    -H 'Authorization: Bearer ${curlToken}' \\`,
+      `    -H 'X-Instruqt-Sandbox-ID: student-1' -H 'X-Instruqt-Track-ID: demo-lab' \\`,
+      `    -H 'X-Sandbox-Name-Prefix: lab-demo-'`,
+      `  curl -sS ${apiUrl}/v1/sandboxes/<sandbox_id> -H 'Authorization: Bearer ${curlToken}' -H 'X-Instruqt-Sandbox-ID: student-1'`,
+      `  curl -sS -X POST ${apiUrl}/v1/sandboxes/<sandbox_id>/mark-for-deletion -H 'Authorization: Bearer ${curlToken}' -H 'X-Instruqt-Sandbox-ID: student-1'`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Creates the table if missing and seeds the demo pool through the repository's sync path. */
+async function prepareTable() {
+  const {
+    createDocumentClient,
+    ensureTable,
+    DynamoSandboxRepository,
+  } = require('@broker/dynamo-repo');
+  const { DEFAULT_LEASE_POLICY, systemClock } = require('@broker/domain');
+  const client = createDocumentClient({ region: settings.region, endpoint: ddbEndpoint });
+  try {
+    const outcome = await ensureTable(client, settings.tableName);
+    log(`table ${settings.tableName}: ${outcome}`);
+    const repository = new DynamoSandboxRepository({
+      client,
+      tableName: settings.tableName,
+      clock: systemClock,
+      lease: DEFAULT_LEASE_POLICY,
+    });
+    let inserted = 0;
+    let existing = 0;
+    const ids = Array.from({ length: settings.poolSize }, (_, i) => i + 1);
+    for (let start = 0; start < ids.length; start += 16) {
+      const batch = ids.slice(start, start + 16);
+      await Promise.all(
+        batch.map(async (i) => {
+          const sandbox = demoSandbox(i);
+          // Read first: a restart then writes nothing (and never touches used sandboxes).
+          if ((await repository.get(sandbox.sandboxId)) !== null) {
+            existing += 1;
+            return;
+          }
+          if ((await repository.upsertFromProvider(sandbox)) === 'inserted') inserted += 1;
+          else existing += 1;
+        }),
+      );
+    }
+    return { inserted, existing };
+  } finally {
+    client.destroy();
+  }
+}
+
+main().catch((error) => {
+  if (!stopping) fail(error instanceof Error ? error.message : String(error));
+});
