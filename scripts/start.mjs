@@ -6,7 +6,9 @@
 //   DDB_PORT=8000          dynalite port on 127.0.0.1
 //   PORT=8080, HOST=127.0.0.1   API address
 //   DDB_TABLE_NAME=sandbox-broker
-//   DEMO_POOL_SIZE=200     demo sandboxes lab-demo-0001… (idempotent; 0 seeds nothing)
+//   DEMO_POOL_SIZE=200     sandboxes the CSP simulator lists (lab-demo-0001…); the worker's sync
+//                          brings them into the pool. DEMO_SEED=direct seeds the table directly instead.
+//   SIM_PORT=8090          CSP simulator port;  WORKER_PORT=9464  worker health/metrics port
 //   SKIP_BUILD=1           reuse the existing dist/ folders
 //   BROKER_API_TOKEN / BROKER_ADMIN_TOKEN (or *_TOKENS lists)  default: the dev tokens
 import { spawn, spawnSync } from 'node:child_process';
@@ -43,7 +45,12 @@ const settings = {
   poolSize: intSetting('DEMO_POOL_SIZE', 200),
   dataDir: join(root, '.data', 'dynalite'),
   skipBuild: process.env.SKIP_BUILD === '1',
+  directSeed: process.env.DEMO_SEED === 'direct',
+  simPort: intSetting('SIM_PORT', 8090),
+  workerPort: intSetting('WORKER_PORT', 9464),
 };
+const simUrl = `http://${'127.0.0.1'}:${settings.simPort}`;
+const workerUrl = `http://${'127.0.0.1'}:${settings.workerPort}`;
 const ddbEndpoint = `http://${settings.loopback}:${settings.ddbPort}`;
 const apiUrl = `http://${settings.apiHost}:${settings.apiPort}`;
 
@@ -201,6 +208,8 @@ function demoSandbox(i) {
 async function main() {
   await assertPortFree(settings.loopback, settings.ddbPort, 'DDB_PORT');
   await assertPortFree(settings.apiHost, settings.apiPort, 'PORT');
+  await assertPortFree(settings.loopback, settings.simPort, 'SIM_PORT');
+  await assertPortFree(settings.loopback, settings.workerPort, 'WORKER_PORT');
 
   if (settings.skipBuild) log('SKIP_BUILD=1: using existing dist/ folders');
   else {
@@ -225,6 +234,43 @@ async function main() {
   log(`dynalite on ${ddbEndpoint} (data in ${relative(root, settings.dataDir)})`);
 
   const seeded = await prepareTable();
+
+  // The provider: the CSP simulator with the demo pool; the worker syncs it into the table.
+  await startChild({
+    name: 'csp-simulator',
+    args: [join('apps', 'csp-simulator', 'dist', 'main.js')],
+    env: {
+      SIM_PORT: String(settings.simPort),
+      SIM_HOST: settings.loopback,
+      SIM_POOL_SIZE: String(settings.poolSize),
+    },
+    ready: () =>
+      waitFor('csp-simulator', () => tcpOpen(settings.loopback, settings.simPort), 15_000),
+  });
+  await startChild({
+    name: 'broker-worker',
+    args: [join('apps', 'broker-worker', 'dist', 'main.js')],
+    env: {
+      NODE_ENV: process.env.NODE_ENV || 'development',
+      WORKER_PORT: String(settings.workerPort),
+      DDB_ENDPOINT_URL: ddbEndpoint,
+      DDB_TABLE_NAME: settings.tableName,
+      AWS_REGION: settings.region,
+      CSP_BASE_URL: `${simUrl}/v2`,
+      CSP_API_TOKEN: process.env.CSP_API_TOKEN || 'dev-csp-token',
+      CLEANUP_INTERVAL_SEC: process.env.CLEANUP_INTERVAL_SEC || '30',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    ready: () =>
+      waitFor(
+        'broker-worker',
+        async () => (await fetch(`${workerUrl}/readyz`)).status === 200,
+        30_000,
+      ),
+  });
+  if (!settings.directSeed && settings.poolSize > 0) {
+    await waitFor('first sync', async () => (await availableCount()) > 0, 30_000);
+  }
 
   const tokenEnv = {};
   const hasTrack = Boolean(
@@ -264,8 +310,12 @@ async function main() {
       `  API          ${apiUrl}/v1`,
       `  Swagger UI   ${apiUrl}/v1/docs   (OpenAPI: ${apiUrl}/v1/openapi.json)`,
       `  Health       ${apiUrl}/healthz   ${apiUrl}/readyz`,
+      `  Worker       ${workerUrl}/healthz   ${workerUrl}/readyz   ${workerUrl}/metrics`,
+      `  CSP sim      ${simUrl}/v2  (admin: ${simUrl}/_sim/stats, ${simUrl}/_sim/accounts)`,
       `  DynamoDB     dynalite ${ddbEndpoint}, table ${settings.tableName}, data in ${relative(root, settings.dataDir)}/`,
-      `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… (${seeded.inserted} inserted now, ${seeded.existing} already there)`,
+      settings.directSeed
+        ? `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… seeded directly (${seeded.inserted} inserted now, ${seeded.existing} already there)`
+        : `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… listed by the simulator, synced by the worker (${await availableCount()} available)`,
       `  Track token  ${trackToken}`,
       `  Admin token  ${adminToken}`,
       '',
@@ -303,6 +353,7 @@ async function prepareTable() {
     });
     let inserted = 0;
     let existing = 0;
+    if (!settings.directSeed) return { inserted, existing };
     const ids = Array.from({ length: settings.poolSize }, (_, i) => i + 1);
     for (let start = 0; start < ids.length; start += 16) {
       const batch = ids.slice(start, start + 16);
@@ -320,6 +371,24 @@ async function prepareTable() {
       );
     }
     return { inserted, existing };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Available sandboxes in the table (exact count through the status index). */
+async function availableCount() {
+  const { createDocumentClient, DynamoSandboxRepository } = require('@broker/dynamo-repo');
+  const { DEFAULT_LEASE_POLICY, systemClock } = require('@broker/domain');
+  const client = createDocumentClient({ region: settings.region, endpoint: ddbEndpoint });
+  try {
+    const repository = new DynamoSandboxRepository({
+      client,
+      tableName: settings.tableName,
+      clock: systemClock,
+      lease: DEFAULT_LEASE_POLICY,
+    });
+    return (await repository.countByStatus()).available;
   } finally {
     client.destroy();
   }
