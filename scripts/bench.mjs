@@ -29,6 +29,7 @@ const scalingPools = quick ? [1_000, 20_000] : [1_000, 100_000];
 const token = `bench-track-${randomBytes(8).toString('hex')}`;
 const adminToken = `bench-admin-${randomBytes(8).toString('hex')}`;
 
+const running = new Set();
 const log = (msg) =>
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -103,15 +104,18 @@ async function startApi(endpoint, tableName) {
     if (res?.ok) break;
     await sleep(100);
   }
-  return {
+  const api = {
     url: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
+        running.delete(api);
         child.kill('SIGINT');
       }),
   };
+  running.add(api);
+  return api;
 }
 
 const headersFor = (student, prefix) => ({
@@ -323,6 +327,8 @@ async function main() {
     });
     write(results);
   } finally {
+    // Never leave an API process behind, even when a scenario throws.
+    for (const api of [...running]) await api.stop();
     await engine.stop();
   }
   const failedCorrectness = results.double_allocations > 0 || results.students_with_two > 0;

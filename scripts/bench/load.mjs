@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 export function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
+  return Math.round(sorted[Math.max(0, index)] * 10) / 10;
 }
 
 /** Shared record of every allocation answer across scenarios. */
@@ -44,8 +44,8 @@ export async function runScenario({ url, connections, duration, amount, next, on
   const instance = autocannon({
     url,
     connections,
-    duration: amount ? undefined : duration,
-    amount,
+    // autocannon rejects an explicit undefined: pass either a duration or an amount.
+    ...(amount ? { amount } : { duration }),
     timeout: 30,
     requests: [
       {
