@@ -10,3 +10,4 @@ export * from './persistence/repository.health';
 export * from './problem-details/problem-codes';
 export * from './problem-details/problem-details.filter';
 export * from './problem-details/validation-pipe';
+export * from './health/readiness';

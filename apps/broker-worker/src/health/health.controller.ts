@@ -1,11 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Controller,
-  Get,
-  Inject,
-  Res,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Inject, Res } from '@nestjs/common';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -14,7 +7,7 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { SANDBOX_PROVIDER, type SandboxProvider } from '@broker/domain';
-import { RepositoryHealthIndicator } from '@broker/platform';
+import { RepositoryHealthIndicator, answerReadiness, shutdownCheck } from '@broker/platform';
 
 /** Liveness and readiness of the worker: DynamoDB answers and the CSP breaker is not open. */
 @Controller()
@@ -35,26 +28,20 @@ export class HealthController implements BeforeApplicationShutdown {
 
   @Get('readyz')
   @HealthCheck()
-  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    try {
-      return await this.health.check([
-        () =>
-          this.shuttingDown
-            ? this.indicators.check('shutdown').down({ message: 'shutting down' })
-            : this.indicators.check('shutdown').up(),
+  readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return answerReadiness(
+      this.health,
+      [
+        shutdownCheck(this.indicators, () => this.shuttingDown),
         () => this.repository.check('dynamodb'),
         () => {
           const state = this.provider.breakerState('csp');
           const check = this.indicators.check('csp');
           return state === 'open' ? check.down({ breaker: state }) : check.up({ breaker: state });
         },
-      ]);
-    } catch (error) {
-      // Terminus signals "down" with a 503 exception; answer its body as is.
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      void reply.status(503);
-      return error.getResponse() as HealthCheckResult;
-    }
+      ],
+      reply,
+    );
   }
 
   beforeApplicationShutdown(): void {

@@ -1,10 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Controller,
-  Get,
-  Res,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Res } from '@nestjs/common';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -19,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@broker/auth';
-import { RepositoryHealthIndicator } from '@broker/platform';
+import { RepositoryHealthIndicator, answerReadiness, shutdownCheck } from '@broker/platform';
 
 /** Liveness and readiness, outside `/v1`, without auth. */
 @ApiTags('Observability')
@@ -46,21 +40,15 @@ export class HealthController implements BeforeApplicationShutdown {
   @ApiOperation({ summary: 'Readiness: DynamoDB answers; 503 while shutting down' })
   @ApiOkResponse({ description: 'Terminus health body' })
   @ApiServiceUnavailableResponse({ description: 'Terminus health body with the failing check' })
-  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    try {
-      return await this.health.check([
-        () =>
-          this.shuttingDown
-            ? this.indicators.check('shutdown').down({ message: 'shutting down' })
-            : this.indicators.check('shutdown').up(),
+  readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return answerReadiness(
+      this.health,
+      [
+        shutdownCheck(this.indicators, () => this.shuttingDown),
         () => this.repository.check('dynamodb'),
-      ]);
-    } catch (error) {
-      // Terminus signals "down" with a 503 exception; answer its body as is, not as a problem.
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      void reply.status(503);
-      return error.getResponse() as HealthCheckResult;
-    }
+      ],
+      reply,
+    );
   }
 
   /** Readiness fails as soon as shutdown starts, so the load balancer drains this instance. */
