@@ -11,3 +11,5 @@ export * from './ports/sandbox-repository';
 export * from './sandbox/sandbox';
 export * from './sandbox/sandbox-status';
 export * from './sandbox/transitions';
+export * from './events';
+export * from './ports/sandbox-event-log';

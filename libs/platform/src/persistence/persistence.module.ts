@@ -9,7 +9,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import {
   CLOCK,
   type Clock,
+  InMemorySandboxEventLog,
+  SANDBOX_EVENT_LOG,
   SANDBOX_REPOSITORY,
+  type SandboxEventLog,
   type SandboxRepository,
   systemClock,
 } from '@broker/domain';
@@ -28,6 +31,8 @@ export interface RepositoryFactoryContext {
 /** A repository plus how to release its resources (SDK sockets) at shutdown. */
 export interface RepositoryHandle {
   readonly repository: SandboxRepository;
+  /** The audit log over the same store; without one, a bounded in-process log (dev and tests). */
+  readonly eventLog?: SandboxEventLog;
   readonly dispose?: () => void | Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export interface PersistenceModuleOptions {
 const REPOSITORY_HANDLE = Symbol('broker.RepositoryHandle');
 
 /**
- * Global module providing SANDBOX_REPOSITORY, CLOCK, LEASE_POLICY, the persistence config and the
+ * Global module providing SANDBOX_REPOSITORY, SANDBOX_EVENT_LOG, CLOCK, LEASE_POLICY, the persistence config and the
  * repository readiness indicator.
  */
 @Global()
@@ -76,9 +81,16 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (handle: RepositoryHandle): SandboxRepository => handle.repository,
           inject: [REPOSITORY_HANDLE],
         },
+        {
+          provide: SANDBOX_EVENT_LOG,
+          useFactory: (handle: RepositoryHandle): SandboxEventLog =>
+            handle.eventLog ?? new InMemorySandboxEventLog(clock),
+          inject: [REPOSITORY_HANDLE],
+        },
         RepositoryHealthIndicator,
       ],
       exports: [
+        SANDBOX_EVENT_LOG,
         PERSISTENCE_CONFIG,
         CLOCK,
         LEASE_POLICY,
@@ -89,6 +101,8 @@ export class PersistenceModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Buffered events first, while the client still exists.
+    await this.handle.eventLog?.flush();
     await this.handle.dispose?.();
   }
 }

@@ -1,0 +1,2 @@
+export * from './event-id';
+export * from './in-memory-event-log';
