@@ -122,6 +122,18 @@ export class BrokerStack extends Stack {
       GRACE_PERIOD_MINUTES: String(config.gracePeriodMinutes),
       LOG_LEVEL: config.logLevel,
     };
+    // Provider settings: the worker's jobs and the API's admin triggers (POST /v1/admin/sync,
+    // /cleanup) run the same job code, so both tasks get them.
+    const providerEnvironment: Record<string, string> = {
+      CSP_BASE_URL: config.cspBaseUrl,
+      NIOSXAAS_ENABLED: String(config.niosxaasEnabled),
+      NIOSXAAS_BASE_URL: config.niosxaasBaseUrl,
+      NIOSXAAS_SHADOW_MODE: String(config.niosxaasShadowMode),
+    };
+    const cspSecretKeys = config.niosxaasEnabled ? CSP_SECRET_KEYS : (['CSP_API_TOKEN'] as const);
+    const cspSecrets = Object.fromEntries(
+      cspSecretKeys.map((key) => [key, ecs.Secret.fromSecretsManager(cspSecret, key)]),
+    );
 
     // --- API task.
     const apiLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention });
@@ -139,14 +151,18 @@ export class BrokerStack extends Stack {
       portMappings: [{ containerPort: API_PORT, name: 'http' }],
       environment: {
         ...commonEnvironment,
+        ...providerEnvironment,
         HOST: '0.0.0.0',
         PORT: String(API_PORT),
         TRUST_PROXY: config.trustProxy,
         ...(config.corsAllowedOrigins ? { CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins } : {}),
       },
-      secrets: Object.fromEntries(
-        TOKENS_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(tokensSecret, key)]),
-      ),
+      secrets: {
+        ...Object.fromEntries(
+          TOKENS_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(tokensSecret, key)]),
+        ),
+        ...cspSecrets,
+      },
       logging: ecs.LogDrivers.awsLogs({ logGroup: apiLogGroup, streamPrefix: 'api' }),
       healthCheck: {
         command: ['CMD', 'node', '-e', healthCheckScript(API_PORT)],
@@ -260,7 +276,6 @@ export class BrokerStack extends Stack {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    const cspSecretKeys = config.niosxaasEnabled ? CSP_SECRET_KEYS : (['CSP_API_TOKEN'] as const);
     this.workerTaskDefinition.addContainer('worker', {
       image,
       command: ['node', APP_ENTRYPOINTS.worker],
@@ -272,14 +287,9 @@ export class BrokerStack extends Stack {
         SYNC_INTERVAL_SEC: String(config.syncIntervalSec),
         CLEANUP_INTERVAL_SEC: String(config.cleanupIntervalSec),
         EXPIRY_INTERVAL_SEC: String(config.expiryIntervalSec),
-        CSP_BASE_URL: config.cspBaseUrl,
-        NIOSXAAS_ENABLED: String(config.niosxaasEnabled),
-        NIOSXAAS_BASE_URL: config.niosxaasBaseUrl,
-        NIOSXAAS_SHADOW_MODE: String(config.niosxaasShadowMode),
+        ...providerEnvironment,
       },
-      secrets: Object.fromEntries(
-        cspSecretKeys.map((key) => [key, ecs.Secret.fromSecretsManager(cspSecret, key)]),
-      ),
+      secrets: cspSecrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup: workerLogGroup, streamPrefix: 'worker' }),
       healthCheck: {
         command: ['CMD', 'node', '-e', healthCheckScript(WORKER_PORT)],

@@ -224,17 +224,20 @@ describe('ECS services', () => {
 });
 
 describe('secrets', () => {
-  it('injects tokens into the API from Secrets Manager, never as plain environment', () => {
+  it('injects tokens (and the CSP credentials for admin job triggers) into the API from Secrets Manager', () => {
     const api = container('ApiTask', 'api');
-    expect((api.Secrets ?? []).map((s) => s.Name).sort()).toEqual([...TOKENS_SECRET_KEYS].sort());
+    expect((api.Secrets ?? []).map((s) => s.Name).sort()).toEqual(
+      [...TOKENS_SECRET_KEYS, ...CSP_SECRET_KEYS].sort(),
+    );
     expect(JSON.stringify(api.Secrets)).toContain(':secret:sandbox-broker/tokens:');
+    expect(JSON.stringify(api.Secrets)).toContain(':secret:sandbox-broker/csp:');
   });
 
-  it('injects the CSP and NIOSXaaS credentials into the worker only', () => {
+  it('injects the CSP and NIOSXaaS credentials into the worker, never the API tokens', () => {
     const worker = container('WorkerTask', 'worker');
     expect((worker.Secrets ?? []).map((s) => s.Name).sort()).toEqual([...CSP_SECRET_KEYS].sort());
     expect(JSON.stringify(worker.Secrets)).toContain(':secret:sandbox-broker/csp:');
-    expect(JSON.stringify(container('ApiTask', 'api'))).not.toContain('sandbox-broker/csp');
+    expect(JSON.stringify(worker.Secrets)).not.toContain('sandbox-broker/tokens');
   });
 
   it('has no token, password or secret in any container environment', () => {
@@ -279,10 +282,12 @@ describe('IAM least privilege', () => {
     for (const action of forbiddenTableActions) expect(everything).not.toContain(`"${action}"`);
   });
 
-  it('lets only the worker read the CSP secret', () => {
-    for (const role of ['ApiTaskTaskRole', 'ApiTaskExecutionRole', 'WorkerTaskTaskRole']) {
+  it('lets only the execution roles read the CSP secret, and only the API the tokens', () => {
+    for (const role of ['ApiTaskTaskRole', 'WorkerTaskTaskRole']) {
       expect(policiesOfRole(role)).not.toContain('sandbox-broker/csp');
+      expect(policiesOfRole(role)).not.toContain('secretsmanager:GetSecretValue');
     }
+    expect(policiesOfRole('ApiTaskExecutionRole')).toContain('sandbox-broker/csp');
     const workerExecution = policiesOfRole('WorkerTaskExecutionRole');
     expect(workerExecution).toContain('secretsmanager:GetSecretValue');
     expect(workerExecution).toContain('sandbox-broker/csp');

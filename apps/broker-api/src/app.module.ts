@@ -11,6 +11,7 @@ import {
   ProblemDetailsFilter,
 } from '@broker/platform';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { AdminJobsModule } from './modules/admin-jobs/admin-jobs.module';
 import { AllocationModule } from './modules/allocation/allocation.module';
 import { HealthModule } from './modules/health/health.module';
 import { createDynamoRepository } from './persistence/dynamo-repository.factory';
@@ -50,6 +51,7 @@ export class AppModule {
           ...(options.clock ? { clock: options.clock } : {}),
         }),
         AllocationModule,
+        AdminJobsModule.forRoot(config),
         HealthModule,
       ],
       providers: [

@@ -13,3 +13,4 @@ export * from './sandbox/sandbox-status';
 export * from './sandbox/transitions';
 export * from './events';
 export * from './ports/sandbox-event-log';
+export * from './ports/job-run-repository';

@@ -10,3 +10,5 @@ export * from './runner/job';
 export * from './runner/leased-job-runner';
 export * from './stale-purge/stale-purge.job';
 export * from './sync/sync.job';
+export * from './runner/job-set';
+export * from './trigger/job-trigger';

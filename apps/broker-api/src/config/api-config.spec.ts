@@ -4,6 +4,7 @@ import { loadApiConfig } from './api-config';
 const strong = {
   BROKER_TRACK_TOKENS: 'lab:track-token-0123456789',
   BROKER_ADMIN_TOKEN: 'admin-token-0123456789',
+  CSP_API_TOKEN: 'csp-token-0123456789',
 };
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -54,6 +55,7 @@ describe('loadApiConfig', () => {
 
   it('refuses to start in production with dev tokens or without tokens', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'CSP_API_TOKEN must be set',
       'refusing to start: no track token is configured',
       'refusing to start: no admin token is configured',
     ]);
@@ -64,6 +66,10 @@ describe('loadApiConfig', () => {
     expect(
       problems({ NODE_ENV: 'production', ...strong, BROKER_ADMIN_TOKEN: 'dev-admin-token' }),
     ).toEqual(["refusing to start: admin token 'default' is a dev token"]);
+    // the admin job triggers call the provider: the simulator's dev token is refused too
+    expect(problems({ NODE_ENV: 'production', ...strong, CSP_API_TOKEN: 'dev-csp-token' })).toEqual(
+      ['CSP_API_TOKEN: refusing the development token in production'],
+    );
     expect(loadApiConfig({ NODE_ENV: 'production', ...strong }).nodeEnv).toBe('production');
   });
 

@@ -13,6 +13,7 @@ import {
   persistenceConfigFromEnv,
   validateEnv,
 } from '@broker/platform';
+import { type JobsConfig, jobsConfigFromEnv } from '@broker/jobs/config';
 import { ApiEnv } from './api-env';
 
 /** Typed API settings; built once from the environment by loadApiConfig. */
@@ -27,6 +28,9 @@ export interface ApiConfig {
   readonly swaggerEnabled: boolean;
   readonly auth: AuthTokens;
   readonly persistence: PersistenceConfig;
+  /** Provider and job settings for the admin job triggers (the same as the worker's). */
+  readonly jobs: JobsConfig;
+  readonly adminJobWaitMs: number;
 }
 
 export const API_CONFIG = Symbol.for('broker.ApiConfig');
@@ -54,9 +58,13 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
   let parsed: ApiEnv | undefined;
   let persistence: PersistenceConfig | undefined;
   let tokens: AuthTokens | undefined;
+  let jobs: JobsConfig | undefined;
   try {
     parsed = validateEnv(ApiEnv, env);
     persistence = persistenceConfigFromEnv(parsed);
+    const derived = jobsConfigFromEnv(parsed);
+    jobs = derived.config;
+    problems.push(...derived.problems);
   } catch (error) {
     problems.push(...problemsOf(error));
   }
@@ -77,7 +85,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       tokens = withDevDefaults(tokens);
     }
   }
-  if (problems.length > 0 || !parsed || !persistence || !tokens) {
+  if (problems.length > 0 || !parsed || !persistence || !tokens || !jobs) {
     throw new ConfigValidationError(problems);
   }
   return {
@@ -93,5 +101,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     swaggerEnabled: parsed.SWAGGER_ENABLED === 'true',
     auth: tokens,
     persistence,
+    jobs,
+    adminJobWaitMs: parsed.ADMIN_JOB_WAIT_SEC * 1000,
   };
 }

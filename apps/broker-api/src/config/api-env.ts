@@ -1,9 +1,19 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { PersistenceEnv } from '@broker/platform';
+import { JobsEnv } from '@broker/jobs/config';
 
 /** Every environment variable the API reads, with its default. Validated once at boot. */
-export class ApiEnv extends PersistenceEnv {
+export class ApiEnv extends JobsEnv {
+  /**
+   * How long POST /v1/admin/sync|cleanup waits for the run before answering 202 with a run id
+   * (below the load balancer's idle timeout).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  ADMIN_JOB_WAIT_SEC = 10;
+
   @IsString()
   @IsNotEmpty()
   HOST = '127.0.0.1';

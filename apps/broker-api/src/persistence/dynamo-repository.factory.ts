@@ -1,4 +1,10 @@
-import { createDocumentClient, DynamoSandboxRepository } from '@broker/dynamo-repo';
+import {
+  createDocumentClient,
+  DynamoJobLeaseRepository,
+  DynamoJobRunRepository,
+  DynamoLifecycleRepository,
+  DynamoSandboxRepository,
+} from '@broker/dynamo-repo';
 import type { RepositoryFactoryContext, RepositoryHandle } from '@broker/platform';
 
 /** The production repository: DynamoDB (or a local engine when an endpoint is configured). */
@@ -14,6 +20,11 @@ export function createDynamoRepository({
   });
   return {
     repository: new DynamoSandboxRepository({ client, tableName: config.tableName, clock, lease }),
+    jobStorage: {
+      lifecycle: new DynamoLifecycleRepository({ client, tableName: config.tableName, clock }),
+      leases: new DynamoJobLeaseRepository({ client, tableName: config.tableName, clock }),
+      runs: new DynamoJobRunRepository({ client, tableName: config.tableName, clock }),
+    },
     dispose: () => client.destroy(),
   };
 }

@@ -1,5 +1,4 @@
-import type { CspClientConfig } from '@broker/csp-client';
-import type { CleanupOptions } from '@broker/jobs';
+import { type JobsConfig, jobsConfigFromEnv } from '@broker/jobs/config';
 import {
   ConfigValidationError,
   type LogLevel,
@@ -10,8 +9,7 @@ import {
 } from '@broker/platform';
 import { WorkerEnv } from './worker-env';
 
-/** The simulator's default token: accepted outside production only. */
-export const DEV_CSP_TOKEN = 'dev-csp-token';
+export { DEV_CSP_TOKEN } from '@broker/jobs/config';
 
 export interface JobIntervals {
   readonly sync: number;
@@ -23,7 +21,7 @@ export interface JobIntervals {
 }
 
 /** Typed worker settings; built once from the environment by loadWorkerConfig. */
-export interface WorkerConfig {
+export interface WorkerConfig extends JobsConfig {
   readonly nodeEnv: NodeEnv;
   readonly logLevel: LogLevel;
   readonly host: string;
@@ -31,11 +29,7 @@ export interface WorkerConfig {
   readonly jobsEnabled: boolean;
   /** Milliseconds between the end of one run and the start of the next; 0 = disabled. */
   readonly intervalsMs: JobIntervals;
-  readonly leaseTtlMs: number;
   readonly shutdownGraceMs: number;
-  readonly staleGraceSeconds: number;
-  readonly cleanup: CleanupOptions & { readonly ratePerSec: number };
-  readonly csp: Omit<CspClientConfig, 'hooks'>;
   readonly persistence: PersistenceConfig;
 }
 
@@ -55,20 +49,7 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     if (error instanceof ConfigValidationError) throw error;
     throw new ConfigValidationError([String(error)]);
   }
-  const problems: string[] = [];
-  const production = parsed.NODE_ENV === 'production';
-  const token = parsed.CSP_API_TOKEN ?? (production ? '' : DEV_CSP_TOKEN);
-  if (token === '') problems.push('CSP_API_TOKEN must be set');
-  if (production && token === DEV_CSP_TOKEN) {
-    problems.push('CSP_API_TOKEN: refusing the development token in production');
-  }
-  const niosEnabled = parsed.NIOSXAAS_ENABLED === 'true';
-  if (niosEnabled && (!parsed.NIOSXAAS_EMAIL || !parsed.NIOSXAAS_PASSWORD)) {
-    problems.push('NIOSXAAS_EMAIL and NIOSXAAS_PASSWORD must be set when NIOSXAAS_ENABLED=true');
-  }
-  if (parsed.CLEANUP_BACKOFF_MAX_SEC < parsed.CLEANUP_BACKOFF_BASE_SEC) {
-    problems.push('CLEANUP_BACKOFF_MAX_SEC must be at least CLEANUP_BACKOFF_BASE_SEC');
-  }
+  const { config: jobs, problems } = jobsConfigFromEnv(parsed);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const ms = (sec: number) => sec * 1000;
@@ -86,41 +67,8 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
       'claim-repair': ms(parsed.CLAIM_REPAIR_INTERVAL_SEC),
       'pool-gauges': ms(parsed.POOL_GAUGES_INTERVAL_SEC),
     },
-    leaseTtlMs: ms(parsed.JOB_LEASE_TTL_SEC),
     shutdownGraceMs: ms(parsed.SHUTDOWN_GRACE_SEC),
-    staleGraceSeconds: parsed.STALE_GRACE_HOURS * 3600,
-    cleanup: {
-      concurrency: parsed.CLEANUP_CONCURRENCY,
-      ratePerSec: parsed.CLEANUP_RATE_PER_SEC,
-      maxAttempts: parsed.CLEANUP_MAX_ATTEMPTS,
-      backoffBaseSec: parsed.CLEANUP_BACKOFF_BASE_SEC,
-      backoffMaxSec: parsed.CLEANUP_BACKOFF_MAX_SEC,
-      stuckAfterSec: parsed.CLEANUP_STUCK_AFTER_SEC,
-      maxPerRun: parsed.CLEANUP_MAX_PER_RUN,
-      preDelete: niosEnabled,
-    },
-    csp: {
-      baseUrl: parsed.CSP_BASE_URL,
-      token,
-      timeouts: {
-        listMs: ms(parsed.CSP_TIMEOUT_READ_SEC),
-        deleteMs: ms(parsed.CSP_TIMEOUT_READ_SEC),
-      },
-      retry: { maxRetries: parsed.CSP_MAX_RETRIES },
-      breaker: {
-        threshold: parsed.CIRCUIT_BREAKER_THRESHOLD,
-        halfOpenAfterMs: ms(parsed.CIRCUIT_BREAKER_TIMEOUT_SEC),
-      },
-      niosxaas: {
-        enabled: niosEnabled,
-        ...(parsed.NIOSXAAS_BASE_URL ? { baseUrl: parsed.NIOSXAAS_BASE_URL } : {}),
-        email: parsed.NIOSXAAS_EMAIL ?? '',
-        password: parsed.NIOSXAAS_PASSWORD ?? '',
-        serviceName: parsed.NIOSXAAS_SERVICE_NAME === '*' ? '' : parsed.NIOSXAAS_SERVICE_NAME,
-        shadowMode: parsed.NIOSXAAS_SHADOW_MODE === 'true',
-        timeoutMs: ms(parsed.NIOSXAAS_TIMEOUT_SEC),
-      },
-    },
+    ...jobs,
     persistence,
   };
 }

@@ -1,10 +1,5 @@
-import type {
-  Clock,
-  JobLeaseRepository,
-  LeasePolicy,
-  SandboxLifecycleRepository,
-  SandboxRepository,
-} from '@broker/domain';
+import type { Clock, LeasePolicy } from '@broker/domain';
+import type { JobStorage } from '@broker/jobs';
 import {
   createDocumentClient,
   DynamoJobLeaseRepository,
@@ -13,11 +8,8 @@ import {
 } from '@broker/dynamo-repo';
 import type { PersistenceConfig } from '@broker/platform';
 
-/** The three ports the jobs write through, over one store. */
-export interface WorkerStorage {
-  readonly pool: SandboxRepository;
-  readonly lifecycle: SandboxLifecycleRepository;
-  readonly leases: JobLeaseRepository;
+/** The ports the jobs write through, over one store, and how to release it. */
+export interface WorkerStorage extends JobStorage {
   dispose?(): void | Promise<void>;
 }
 

@@ -80,3 +80,33 @@ export class InvalidCursorError extends DomainError {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** A job's lease is held (a worker, another API task, an earlier trigger): nothing was started. */
+export class JobAlreadyRunningError extends DomainError {
+  readonly code = 'JOB_ALREADY_RUNNING';
+
+  constructor(readonly job: string) {
+    super(`The ${job} job is already running; retry when it has finished`);
+  }
+}
+
+/** A triggered job run ended in an error (provider or store failure). */
+export class JobFailedError extends DomainError {
+  readonly code = 'JOB_FAILED';
+
+  constructor(
+    readonly job: string,
+    readonly runId: string,
+    reason: string,
+  ) {
+    super(`The ${job} run ${runId} failed: ${reason}`);
+  }
+}
+
+export class JobRunNotFoundError extends DomainError {
+  readonly code = 'JOB_RUN_NOT_FOUND';
+
+  constructor(readonly runId: string) {
+    super(`Job run ${runId} not found`);
+  }
+}

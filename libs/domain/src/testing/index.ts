@@ -4,3 +4,4 @@ export * from './fixed-clock';
 export * from './in-memory-job-lease.repository';
 export * from './in-memory-lifecycle.repository';
 export * from './in-memory-sandbox.repository';
+export * from './in-memory-job-run.repository';

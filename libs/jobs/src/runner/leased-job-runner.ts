@@ -41,6 +41,8 @@ export interface RunSignals {
   readonly stop?: AbortSignal;
   /** Abandon in-flight work (shutdown deadline passed). */
   readonly abandon?: AbortSignal;
+  /** Use this run id (admin triggers hand it out before the run ends); random otherwise. */
+  readonly runId?: string;
 }
 
 /**
@@ -75,7 +77,7 @@ export class LeasedJobRunner {
     if (this.running.has(job.name)) return { job: job.name, outcome: 'skipped', holder: null };
     this.running.add(job.name);
     try {
-      const runId = randomUUID();
+      const runId = signals.runId ?? randomUUID();
       const owner = `${this.options.workerId}:${runId}`;
       const { leases, leaseTtlMs } = this.options;
       let lease: JobLease | null;

@@ -10,6 +10,9 @@ import {
   CLOCK,
   type Clock,
   InMemorySandboxEventLog,
+  type JobLeaseRepository,
+  type JobRunRepository,
+  type SandboxLifecycleRepository,
   SANDBOX_EVENT_LOG,
   SANDBOX_REPOSITORY,
   type SandboxEventLog,
@@ -33,6 +36,12 @@ export interface RepositoryHandle {
   readonly repository: SandboxRepository;
   /** The audit log over the same store; without one, a bounded in-process log (dev and tests). */
   readonly eventLog?: SandboxEventLog;
+  /** What the API's admin job triggers write through (the worker builds its own). */
+  readonly jobStorage?: {
+    readonly lifecycle: SandboxLifecycleRepository;
+    readonly leases: JobLeaseRepository;
+    readonly runs: JobRunRepository;
+  };
   readonly dispose?: () => void | Promise<void>;
 }
 
@@ -47,7 +56,8 @@ export interface PersistenceModuleOptions {
   readonly clock?: Clock;
 }
 
-const REPOSITORY_HANDLE = Symbol('broker.RepositoryHandle');
+/** The whole handle, for modules that need more than the pool (admin job triggers). */
+export const REPOSITORY_HANDLE = Symbol.for('broker.RepositoryHandle');
 
 /**
  * Global module providing SANDBOX_REPOSITORY, SANDBOX_EVENT_LOG, CLOCK, LEASE_POLICY, the persistence config and the
@@ -90,6 +100,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         RepositoryHealthIndicator,
       ],
       exports: [
+        REPOSITORY_HANDLE,
         SANDBOX_EVENT_LOG,
         PERSISTENCE_CONFIG,
         CLOCK,

@@ -19,6 +19,9 @@ export const DOMAIN_PROBLEMS: Readonly<Record<string, DomainProblemMapping>> = {
   NOT_SANDBOX_OWNER: { status: 403 },
   SANDBOX_NOT_FOUND: { status: 404 },
   INVALID_CURSOR: { status: 400 },
+  JOB_ALREADY_RUNNING: { status: 409, retryAfter: 10 },
+  JOB_FAILED: { status: 502 },
+  JOB_RUN_NOT_FOUND: { status: 404 },
 };
 
 export const UNMAPPED_DOMAIN_STATUS = 409;

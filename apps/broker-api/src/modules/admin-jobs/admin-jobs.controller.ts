@@ -1,0 +1,120 @@
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
+import { JobAlreadyRunningError, JobFailedError, JobRunNotFoundError } from '@broker/domain';
+import type { JobTrigger } from '@broker/jobs';
+import { API_CONFIG, type ApiConfig } from '../../config/api-config';
+import { ProblemDto } from '../allocation/dto/problem.dto';
+import { JOB_TRIGGER } from './admin-jobs.tokens';
+import { JobRunResponseDto } from './dto/job-run-response.dto';
+import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
+
+/**
+ * Operator triggers for the worker's sync and cleanup jobs: the same job code under the same
+ * DynamoDB lease, so a trigger never runs alongside the worker's run (409 instead).
+ */
+@ApiTags('Admin: jobs')
+@ApiBearerAuth('admin')
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
+@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
+@Roles('admin')
+@Controller('admin')
+export class AdminJobsController {
+  constructor(
+    @Inject(JOB_TRIGGER) private readonly trigger: JobTrigger,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Post('sync')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run the provider sync now',
+    description:
+      'Reads every page of the provider list and updates the pool like the worker does. 200 with ' +
+      'the counters when it finishes within ADMIN_JOB_WAIT_SEC, else 202 with a run id.',
+  })
+  @ApiOkResponse({ type: JobRunResponseDto })
+  @ApiAcceptedResponse({ type: JobRunResponseDto, description: 'Still running: poll `location`' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'JOB_ALREADY_RUNNING' })
+  @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
+  sync(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobRunResponseDto> {
+    return this.run('sync', principal, reply);
+  }
+
+  @Post('cleanup')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run the deletion cleanup now',
+    description:
+      'Deletes pending sandboxes at the provider (rate-limited, retried, quarantined after N ' +
+      'attempts). Usually outlasts the request: 202 with a run id whose outcome is readable at ' +
+      '`location`.',
+  })
+  @ApiOkResponse({ type: JobRunResponseDto })
+  @ApiAcceptedResponse({ type: JobRunResponseDto, description: 'Still running: poll `location`' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'JOB_ALREADY_RUNNING' })
+  @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
+  cleanup(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobRunResponseDto> {
+    return this.run('cleanup', principal, reply);
+  }
+
+  @Get('jobs/runs/:runId')
+  @ApiOperation({
+    summary: 'Read a triggered run back',
+    description:
+      'running, succeeded, failed, skipped, or lost (still marked running but its lease lapsed: ' +
+      'the process that ran it died; the rows it touched are safe and the next run continues).',
+  })
+  @ApiOkResponse({ type: JobRunResponseDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'JOB_RUN_NOT_FOUND' })
+  async runStatus(
+    @Param('runId', new ParseUUIDPipe({ version: '4' })) runId: string,
+  ): Promise<JobRunResponseDto> {
+    const run = await this.trigger.status(runId);
+    if (!run) throw new JobRunNotFoundError(runId);
+    return toJobRunResponse(run);
+  }
+
+  private async run(
+    job: 'sync' | 'cleanup',
+    principal: Principal,
+    reply: FastifyReply,
+  ): Promise<JobRunResponseDto> {
+    const outcome = await this.trigger.trigger(job, {
+      triggeredBy: principal.tokenName,
+      waitMs: this.config.adminJobWaitMs,
+    });
+    switch (outcome.kind) {
+      case 'busy':
+        throw new JobAlreadyRunningError(job);
+      case 'accepted': {
+        const location = `${RUNS_PATH}/${outcome.record.runId}`;
+        void reply.status(202).header('Location', location);
+        return { ...toJobRunResponse(outcome.record, 'accepted'), location };
+      }
+      case 'completed':
+        if (outcome.record.status === 'failed') {
+          throw new JobFailedError(job, outcome.record.runId, outcome.record.error ?? 'unknown');
+        }
+        return toJobRunResponse(outcome.record, 'completed');
+    }
+  }
+}

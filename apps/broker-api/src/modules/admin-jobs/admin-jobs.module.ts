@@ -1,0 +1,76 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import {
+  CLOCK,
+  type Clock,
+  type LeasePolicy,
+  SANDBOX_EVENT_LOG,
+  SANDBOX_REPOSITORY,
+  type SandboxEventLog,
+  type SandboxRepository,
+} from '@broker/domain';
+import type { JobTrigger } from '@broker/jobs';
+import { LEASE_POLICY, REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
+import { API_CONFIG, type ApiConfig } from '../../config/api-config';
+import { AdminJobsController } from './admin-jobs.controller';
+import { JOB_TRIGGER } from './admin-jobs.tokens';
+import { createJobTrigger } from './job-trigger.factory';
+
+/** On shutdown, a triggered run gets this long to finish before its in-flight work is abandoned. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** POST /v1/admin/sync, /v1/admin/cleanup and GET /v1/admin/jobs/runs/{id}. */
+@Module({})
+export class AdminJobsModule implements OnApplicationShutdown {
+  constructor(@Inject(JOB_TRIGGER) private readonly trigger: JobTrigger) {}
+
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AdminJobsModule,
+      controllers: [AdminJobsController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        {
+          provide: JOB_TRIGGER,
+          inject: [
+            API_CONFIG,
+            REPOSITORY_HANDLE,
+            SANDBOX_REPOSITORY,
+            SANDBOX_EVENT_LOG,
+            CLOCK,
+            LEASE_POLICY,
+            PinoLogger,
+          ],
+          useFactory: (
+            config: ApiConfig,
+            handle: RepositoryHandle,
+            pool: SandboxRepository,
+            events: SandboxEventLog,
+            clock: Clock,
+            lease: LeasePolicy,
+            pino: PinoLogger,
+          ): JobTrigger => {
+            pino.setContext('admin-jobs');
+            return createJobTrigger({
+              config,
+              handle,
+              pool,
+              events,
+              clock,
+              lease,
+              logger: {
+                info: (fields, message) => pino.info(fields, message),
+                warn: (fields, message) => pino.warn(fields, message),
+                error: (fields, message) => pino.error(fields, message),
+              },
+            });
+          },
+        },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.trigger.shutdown(SHUTDOWN_GRACE_MS);
+  }
+}

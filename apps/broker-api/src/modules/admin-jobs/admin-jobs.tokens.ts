@@ -1,0 +1,1 @@
+export const JOB_TRIGGER = Symbol.for('broker.api.JobTrigger');

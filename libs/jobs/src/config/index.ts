@@ -1,0 +1,2 @@
+export * from './jobs-config';
+export * from './jobs-env';

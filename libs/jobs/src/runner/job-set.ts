@@ -1,0 +1,109 @@
+import type {
+  Clock,
+  JobLeaseRepository,
+  LeasePolicy,
+  SandboxEventLog,
+  SandboxLifecycleRepository,
+  SandboxProvider,
+  SandboxRepository,
+} from '@broker/domain';
+import { ClaimRepairJob } from '../claim-repair/claim-repair.job';
+import {
+  type CleanupAttemptOutcome,
+  CleanupJob,
+  type CleanupOptions,
+} from '../cleanup/cleanup.job';
+import { ExpiryJob } from '../expiry/expiry.job';
+import { TokenBucket } from '../limits/token-bucket';
+import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
+import { StalePurgeJob } from '../stale-purge/stale-purge.job';
+import { SyncJob } from '../sync/sync.job';
+import type { Job, JobLogger, JobName } from './job';
+import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-job-runner';
+
+/** The ports the jobs write through, over one store. */
+export interface JobStorage {
+  readonly pool: SandboxRepository;
+  readonly lifecycle: SandboxLifecycleRepository;
+  readonly leases: JobLeaseRepository;
+  readonly events?: SandboxEventLog;
+}
+
+export interface JobSetSettings {
+  readonly leaseTtlMs: number;
+  readonly staleGraceSeconds: number;
+  readonly cleanup: CleanupOptions & { readonly ratePerSec: number };
+}
+
+export interface JobSetDeps {
+  readonly settings: JobSetSettings;
+  readonly storage: JobStorage;
+  readonly provider: SandboxProvider;
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+  readonly logger: JobLogger;
+  /** Identifies this process in lease and claim owner tokens. */
+  readonly workerId: string;
+  readonly onReport?: (report: JobRunReport<unknown>) => void;
+  readonly onCleanupAttempt?: (outcome: CleanupAttemptOutcome) => void;
+}
+
+/**
+ * Every job instance plus the leased runner that runs them. The worker's scheduler and the API's
+ * admin triggers both build one: the same job code under the same DynamoDB lease, so the same job
+ * never runs twice at once, in this process or another.
+ */
+export class JobSet {
+  readonly runner: LeasedJobRunner;
+  private readonly jobs: Record<JobName, Job<unknown>>;
+
+  constructor(deps: JobSetDeps) {
+    const { settings, storage, provider, clock, lease, logger } = deps;
+    this.runner = new LeasedJobRunner({
+      leases: storage.leases,
+      workerId: deps.workerId,
+      leaseTtlMs: settings.leaseTtlMs,
+      logger,
+      ...(deps.onReport ? { onReport: deps.onReport } : {}),
+    });
+    const { pool, lifecycle } = storage;
+    const events = storage.events ? { events: storage.events } : {};
+    // One bucket for the process's lifetime: the rate holds across runs, not just within one.
+    const limiter = new TokenBucket({ ratePerSec: settings.cleanup.ratePerSec });
+    this.jobs = {
+      sync: new SyncJob({ provider, pool, lifecycle, clock, logger, ...events }),
+      cleanup: new CleanupJob(
+        {
+          provider,
+          pool,
+          lifecycle,
+          limiter,
+          clock,
+          logger,
+          ...events,
+          ...(deps.onCleanupAttempt ? { onAttempt: deps.onCleanupAttempt } : {}),
+        },
+        settings.cleanup,
+      ),
+      expiry: new ExpiryJob({ pool, lifecycle, clock, lease, logger, ...events }),
+      'stale-purge': new StalePurgeJob(
+        { pool, lifecycle, clock, logger, ...events },
+        { graceSeconds: settings.staleGraceSeconds },
+      ),
+      'claim-repair': new ClaimRepairJob({ pool, clock, logger, ...events }),
+      'pool-gauges': new PoolGaugesJob({ pool }),
+    };
+  }
+
+  get workerId(): string {
+    return this.runner.workerId;
+  }
+
+  job(name: JobName): Job<unknown> {
+    return this.jobs[name];
+  }
+
+  runOnce(name: JobName, signals: RunSignals = {}): Promise<JobRunReport<unknown>> {
+    return this.runner.run(this.jobs[name], signals);
+  }
+}
