@@ -123,4 +123,21 @@ describe('JobTrigger', () => {
     expect(await trigger.status('r-1')).toMatchObject({ status: 'lost' });
     expect(await trigger.status('unknown')).toBeNull();
   });
+
+  it('on shutdown stops background runs and refuses new triggers, keeping the outcome', async () => {
+    const { trigger, provider } = setup();
+    const held = holdList(provider);
+    const outcome = await trigger.trigger('sync', { triggeredBy: 'ops', waitMs: 20 });
+    const runId = outcome.kind === 'accepted' ? outcome.record.runId : '';
+    expect(runId).not.toBe('');
+    const stopping = trigger.shutdown(5_000);
+    held.release();
+    await stopping;
+    // The run saw the stop signal: it ended (recorded) without writing the pool.
+    expect(await trigger.status(runId)).toMatchObject({
+      status: 'succeeded',
+      result: expect.objectContaining({ stopped: true, inserted: 0 }) as unknown,
+    });
+    expect((await trigger.trigger('sync', { triggeredBy: 'ops', waitMs: 20 })).kind).toBe('busy');
+  });
 });
