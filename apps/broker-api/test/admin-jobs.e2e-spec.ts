@@ -16,7 +16,7 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
       CSP_BASE_URL: sim.cspBaseUrl,
       CSP_API_TOKEN: sim.config.cspToken,
       CSP_TIMEOUT_READ_SEC: '5',
-      ADMIN_JOB_WAIT_SEC: '1',
+      ADMIN_JOB_WAIT_SEC: '20',
       CLEANUP_RATE_PER_SEC: '50',
     });
   });
@@ -103,16 +103,16 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
       .set('Authorization', `Bearer ${TRACK_TOKEN}`)
       .set('X-Instruqt-Sandbox-ID', student)
       .expect(200);
-    // The provider's delete takes longer than ADMIN_JOB_WAIT_SEC.
-    sim.faults.add({ operation: 'delete', latencyMs: 2_000, count: 1 });
+    // The provider's delete is slow, and the caller asks not to wait at all.
+    sim.faults.add({ operation: 'delete', latencyMs: 1_000, count: 1 });
 
-    const res = await admin('/v1/admin/cleanup');
+    const res = await admin('/v1/admin/cleanup?wait=0');
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'accepted', job: 'cleanup' });
     expect(res.headers['location']).toBe(res.body.location);
     expect(String(res.body.location)).toMatch(/^\/v1\/admin\/jobs\/runs\/[0-9a-f-]{36}$/);
     // While it runs, a second trigger is refused.
-    expectProblem(await admin('/v1/admin/cleanup'), 409, 'JOB_ALREADY_RUNNING');
+    expectProblem(await admin('/v1/admin/cleanup?wait=0'), 409, 'JOB_ALREADY_RUNNING');
 
     const outcome = await untilFinished(String(res.body.location));
     expect(outcome).toMatchObject({ status: 'succeeded', deleted: 1, failed: 0 });
@@ -125,6 +125,12 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
     sim.faults.add({ operation: 'list', status: 500, count: 1 });
     expectProblem(await admin('/v1/admin/sync'), 502, 'JOB_FAILED');
     expect(await t.repository.countByStatus()).toEqual(before);
+  });
+
+  it('validates the wait parameter', async () => {
+    for (const wait of ['-1', '51', 'soon', '1.5']) {
+      expectProblem(await admin(`/v1/admin/sync?wait=${wait}`), 400, 'VALIDATION_ERROR');
+    }
   });
 
   it('validates run ids: 400 for a malformed id, 404 for an unknown one', async () => {

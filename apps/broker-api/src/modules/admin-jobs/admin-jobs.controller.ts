@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
@@ -19,6 +29,7 @@ import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { ProblemDto } from '../allocation/dto/problem.dto';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
+import { TriggerQueryDto } from './dto/trigger-query.dto';
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
 
 /**
@@ -51,9 +62,10 @@ export class AdminJobsController {
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
   sync(
     @CurrentPrincipal() principal: Principal,
+    @Query() query: TriggerQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobRunResponseDto> {
-    return this.run('sync', principal, reply);
+    return this.run('sync', principal, query, reply);
   }
 
   @Post('cleanup')
@@ -71,9 +83,10 @@ export class AdminJobsController {
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
   cleanup(
     @CurrentPrincipal() principal: Principal,
+    @Query() query: TriggerQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobRunResponseDto> {
-    return this.run('cleanup', principal, reply);
+    return this.run('cleanup', principal, query, reply);
   }
 
   @Get('jobs/runs/:runId')
@@ -96,11 +109,12 @@ export class AdminJobsController {
   private async run(
     job: 'sync' | 'cleanup',
     principal: Principal,
+    query: TriggerQueryDto,
     reply: FastifyReply,
   ): Promise<JobRunResponseDto> {
     const outcome = await this.trigger.trigger(job, {
       triggeredBy: principal.tokenName,
-      waitMs: this.config.adminJobWaitMs,
+      waitMs: query.wait !== undefined ? query.wait * 1000 : this.config.adminJobWaitMs,
     });
     switch (outcome.kind) {
       case 'busy':
