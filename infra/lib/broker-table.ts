@@ -11,8 +11,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /**
- * Item-level actions the apps need: single-item conditional writes, gets and index queries.
- * No Scan (no request path scans), no batch writes, no transactions, no table management.
+ * Item-level actions the apps need: single-item conditional writes, gets and index queries, and
+ * BatchWriteItem for the event log's buffered audit items only (sandbox state changes stay single
+ * conditional writes). No Scan (no request path scans), no transactions, no table management.
  * DescribeTable is read-only metadata used by the readiness probe.
  */
 export const APP_TABLE_ACTIONS = [
@@ -20,6 +21,7 @@ export const APP_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
+  'dynamodb:BatchWriteItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AuthModule, BearerTokenGuard } from '@broker/auth';
 import type { Clock } from '@broker/domain';
 import {
@@ -11,9 +12,14 @@ import {
   ProblemDetailsFilter,
 } from '@broker/platform';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { apiSecrets } from './config/api-secrets';
 import { AdminJobsModule } from './modules/admin-jobs/admin-jobs.module';
 import { AllocationModule } from './modules/allocation/allocation.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
+import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
+import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
 import { createDynamoRepository } from './persistence/dynamo-repository.factory';
 
 /** Paths that are neither logged per request nor under `/v1`. */
@@ -23,6 +29,8 @@ export interface AppModuleOptions {
   /** Tests may swap the repository or the clock; production uses DynamoDB and the system clock. */
   readonly createRepository?: PersistenceModuleOptions['createRepository'];
   readonly clock?: Clock;
+  /** Log destination instead of stdout (tests capture it to check for secrets). */
+  readonly logStream?: DestinationStream;
 }
 
 /**
@@ -32,6 +40,8 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig, options: AppModuleOptions = {}): DynamicModule {
+    // Shared by /metrics and the repository's contention hook.
+    const metrics = createApiMetrics(config);
     return {
       module: AppModule,
       imports: [
@@ -41,23 +51,35 @@ export class AppModule {
             service: 'broker-api',
             quietPaths: [...OPERATIONAL_PATHS],
             pretty: config.nodeEnv === 'development',
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            secrets: apiSecrets(config),
           }),
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         AuthModule.forRoot({ tokens: config.auth }),
         PersistenceModule.forRoot({
           config: config.persistence,
-          createRepository: options.createRepository ?? createDynamoRepository,
+          createRepository:
+            options.createRepository ??
+            ((context) =>
+              createDynamoRepository(context, {
+                onAllocationContention: () => metrics.allocationConflict(),
+              })),
           ...(options.clock ? { clock: options.clock } : {}),
         }),
         AllocationModule,
         AdminJobsModule.forRoot(config),
+        EventsModule,
         HealthModule,
+        MetricsModule.forRoot(config, metrics),
+        RateLimitModule.forRoot(config),
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Rate limit first, so requests with bad tokens are limited too (by client IP).
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: BearerTokenGuard },
       ],
     };

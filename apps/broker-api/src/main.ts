@@ -1,12 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, maskSecrets } from '@broker/platform';
+import { ConfigValidationError } from '@broker/platform';
 import { AppModule } from './app.module';
 import {
   configureApp,
   createFastifyAdapter,
-  DOCS_PATH,
+  logStartup,
   NEST_APP_OPTIONS,
 } from './bootstrap/configure-app';
 import { type ApiConfig, loadApiConfig } from './config/api-config';
@@ -33,12 +32,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen({ host: config.host, port: config.port });
-  const url = await app.getUrl();
-  const docs = config.swaggerEnabled ? ` (docs ${url}${DOCS_PATH})` : '';
-  // nestjs-pino: merge object, message, then the context as the last argument.
-  app
-    .get(Logger)
-    .log({ config: maskSecrets(config) }, `broker-api listening on ${url}${docs}`, 'Bootstrap');
+  logStartup(app, config, await app.getUrl());
 }
 
 bootstrap().catch((error: unknown) => {

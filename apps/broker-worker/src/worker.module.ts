@@ -54,13 +54,22 @@ export class WorkerModule implements OnApplicationShutdown {
             service: 'broker-worker',
             quietPaths: ['/healthz', '/readyz', '/metrics'],
             pretty: config.nodeEnv === 'development',
+            // Scrubbed from every line, should an upstream error text ever echo one.
+            secrets: [
+              config.csp.token,
+              config.csp.niosxaas?.password,
+              config.persistence.credentials?.secretAccessKey,
+            ].filter((value): value is string => typeof value === 'string' && value !== ''),
           }),
         ),
         // The pool repository is the storage's; the storage is disposed by this module.
         PersistenceModule.forRoot({
           config: config.persistence,
           clock,
-          createRepository: () => ({ repository: storage.pool }),
+          createRepository: () => ({
+            repository: storage.pool,
+            ...(storage.events ? { eventLog: storage.events } : {}),
+          }),
         }),
       ],
       controllers: [HealthController, MetricsController],

@@ -39,12 +39,12 @@ async function setup(env: Record<string, string> = {}) {
   const provider = cspClient(sim);
   const jobs = workerJobs({ config: testConfig(sim, env), storage, provider, clock });
   cleanups.push(() => storage.dispose?.());
-  return { clock, storage, provider, jobs, pool: storage.pool };
+  return { clock, storage, provider, jobs, pool: storage.pool, events: storage.events! };
 }
 
 describe('worker jobs on dynalite + the CSP simulator', () => {
   it('sync → allocate → release → cleanup → tombstone; a re-listed account is never re-pooled', async () => {
-    const { jobs, pool, clock } = await setup({
+    const { jobs, pool, clock, events } = await setup({
       NIOSXAAS_ENABLED: 'true',
       NIOSXAAS_EMAIL: sim.config.niosEmail,
       NIOSXAAS_PASSWORD: sim.config.niosPassword,
@@ -78,6 +78,17 @@ describe('worker jobs on dynalite + the CSP simulator', () => {
       status: SandboxStatus.Deleted,
       ownerId: 'stu-1',
     });
+    // The jobs' transitions are in the event log (the allocation is the API's to record).
+    const trail = await events.list({ sandboxId: sandbox.sandboxId, limit: 10 });
+    // (the fixed clock gives both the same millisecond, so their order is not asserted)
+    const actions = trail.items.map((e) => [e.action, e.from ?? null, e.to, e.actor.id]);
+    expect(actions).toHaveLength(2);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ['delete', 'deleting', 'deleted', 'cleanup'],
+        ['insert', null, 'available', 'sync'],
+      ]),
+    );
     expect(sim.store.get(uuidOf(withSfdc.id))).toBeUndefined();
     expect(sim.stats.snapshot().deletesByAccount).toEqual({ [uuidOf(withSfdc.id)]: 1 });
 

@@ -14,6 +14,7 @@ import {
   type CspClientConfig,
   type ResolvedCspClientConfig,
 } from './csp-client.config';
+import { registerSecret } from './http/error-reason';
 import { failureOf, isSuccess, permanent } from './http/failure';
 import { parseJsonBody } from './http/http-call';
 import { NiosxaasCleanup } from './niosxaas/niosxaas-cleanup';
@@ -43,6 +44,8 @@ export class HttpCspClient implements CspClient {
 
   constructor(config: CspClientConfig) {
     this.config = resolveCspClientConfig(config);
+    registerSecret(config.token);
+    registerSecret(config.niosxaas?.password);
     const c = this.config;
     const common = {
       breakerThreshold: c.breakerThreshold,

@@ -8,3 +8,4 @@ export * from './mapping/sandbox-item';
 export * from './repository/candidate-pool';
 export * from './repository/dynamo-sandbox.repository';
 export * from './lifecycle';
+export * from './events';

@@ -12,3 +12,4 @@ export * from './stale-purge/stale-purge.job';
 export * from './sync/sync.job';
 export * from './runner/job-set';
 export * from './trigger/job-trigger';
+export * from './events/job-events';

@@ -11,3 +11,5 @@ export * from './problem-details/problem-codes';
 export * from './problem-details/problem-details.filter';
 export * from './problem-details/validation-pipe';
 export * from './health/readiness';
+export * from './metrics/http-metrics';
+export * from './rate-limit/token-bucket-storage';

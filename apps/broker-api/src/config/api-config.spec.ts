@@ -85,3 +85,24 @@ describe('loadApiConfig', () => {
     expect(found.some((p) => p.startsWith('BROKER_TRACK_TOKENS'))).toBe(true);
   });
 });
+
+describe('loadApiConfig: protection settings', () => {
+  it('defaults the rate limit, metrics cache and leaves /metrics open', () => {
+    const config = loadApiConfig({});
+    expect(config.rateLimit).toEqual({ perSec: 50, burst: 200, maxKeys: 50_000 });
+    expect(config.metrics).toEqual({ poolCacheMs: 15_000 });
+  });
+
+  it('reads METRICS_TOKEN and refuses a short one', () => {
+    const config = loadApiConfig({ METRICS_TOKEN: 'metrics-token-0123456789' });
+    expect(config.metrics.token).toBe('metrics-token-0123456789');
+    expect(problems({ METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN/)]);
+  });
+
+  it('accepts the CORS wildcard outside production only', () => {
+    expect(loadApiConfig({ CORS_ALLOWED_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(
+      problems({ NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://a.example, *', ...strong }),
+    ).toEqual([expect.stringMatching(/^CORS_ALLOWED_ORIGINS: the wildcard/)]);
+  });
+});

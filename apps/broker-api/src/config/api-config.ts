@@ -31,6 +31,10 @@ export interface ApiConfig {
   /** Provider and job settings for the admin job triggers (the same as the worker's). */
   readonly jobs: JobsConfig;
   readonly adminJobWaitMs: number;
+  /** Token bucket per caller; see RateLimitModule. */
+  readonly rateLimit: { readonly perSec: number; readonly burst: number; readonly maxKeys: number };
+  /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
+  readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
 }
 
 export const API_CONFIG = Symbol.for('broker.ApiConfig');
@@ -78,6 +82,9 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
   } catch (error) {
     problems.push(...problemsOf(error));
   }
+  if (parsed?.NODE_ENV === 'production' && /(^|,)\s*\*\s*(,|$)/.test(parsed.CORS_ALLOWED_ORIGINS)) {
+    problems.push('CORS_ALLOWED_ORIGINS: the wildcard * is refused in production; list origins');
+  }
   if (parsed && tokens) {
     if (parsed.NODE_ENV === 'production') {
       problems.push(...productionTokenProblems(tokens).map((p) => `refusing to start: ${p}`));
@@ -103,5 +110,14 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     persistence,
     jobs,
     adminJobWaitMs: parsed.ADMIN_JOB_WAIT_SEC * 1000,
+    rateLimit: {
+      perSec: parsed.RATE_LIMIT_PER_SEC,
+      burst: parsed.RATE_LIMIT_BURST,
+      maxKeys: parsed.RATE_LIMIT_MAX_KEYS,
+    },
+    metrics: {
+      ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),
+      poolCacheMs: parsed.METRICS_POOL_CACHE_SEC * 1000,
+    },
   };
 }

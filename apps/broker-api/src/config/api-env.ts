@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { JobsEnv } from '@broker/jobs/config';
 
 /** Every environment variable the API reads, with its default. Validated once at boot. */
@@ -61,4 +71,40 @@ export class ApiEnv extends JobsEnv {
 
   @IsIn(['true', 'false'])
   SWAGGER_ENABLED = 'true';
+
+  /** Token-bucket refill per caller (token name + student id, else client IP), requests/s. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_SEC = 50;
+
+  /** Token-bucket capacity: how many requests a caller may fire at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_BURST = 200;
+
+  /** Most buckets kept in memory (least recently used evicted); bounds memory per process. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  RATE_LIMIT_MAX_KEYS = 50_000;
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{16,}$/, {
+    message: 'METRICS_TOKEN must be at least 16 printable ASCII characters without spaces',
+  })
+  METRICS_TOKEN?: string;
+
+  /** Pool gauges are re-read from the indexes at most this often (a scrape never waits). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  METRICS_POOL_CACHE_SEC = 15;
 }

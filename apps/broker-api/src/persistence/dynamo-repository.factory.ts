@@ -3,23 +3,37 @@ import {
   DynamoJobLeaseRepository,
   DynamoJobRunRepository,
   DynamoLifecycleRepository,
+  DynamoSandboxEventLog,
   DynamoSandboxRepository,
 } from '@broker/dynamo-repo';
 import type { RepositoryFactoryContext, RepositoryHandle } from '@broker/platform';
 
+/** Optional observers of the repository (metrics). */
+export interface RepositoryHooks {
+  /** A candidate sandbox was lost to a concurrent allocation (broker_allocate_conflicts_total). */
+  readonly onAllocationContention?: () => void;
+}
+
 /** The production repository: DynamoDB (or a local engine when an endpoint is configured). */
-export function createDynamoRepository({
-  config,
-  clock,
-  lease,
-}: RepositoryFactoryContext): RepositoryHandle {
+export function createDynamoRepository(
+  { config, clock, lease }: RepositoryFactoryContext,
+  hooks: RepositoryHooks = {},
+): RepositoryHandle {
   const client = createDocumentClient({
     region: config.region,
     endpoint: config.endpoint,
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
   return {
-    repository: new DynamoSandboxRepository({ client, tableName: config.tableName, clock, lease }),
+    repository: new DynamoSandboxRepository({
+      client,
+      tableName: config.tableName,
+      clock,
+      lease,
+      ...(hooks.onAllocationContention ? { onContention: hooks.onAllocationContention } : {}),
+    }),
+    // Buffered, batched writes on the same client; flushed by PersistenceModule at shutdown.
+    eventLog: new DynamoSandboxEventLog({ client, tableName: config.tableName, clock }),
     jobStorage: {
       lifecycle: new DynamoLifecycleRepository({ client, tableName: config.tableName, clock }),
       leases: new DynamoJobLeaseRepository({ client, tableName: config.tableName, clock }),

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
@@ -6,7 +6,7 @@ import { systemClock } from '@broker/domain';
 import { aProviderPool } from '@broker/domain/testing';
 import { DynamoSandboxRepository } from '@broker/dynamo-repo';
 import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
-import { AppModule } from '../../src/app.module';
+import { AppModule, type AppModuleOptions } from '../../src/app.module';
 import {
   configureApp,
   createFastifyAdapter,
@@ -26,13 +26,18 @@ export interface ApiTestApp {
   readonly repository: DynamoSandboxRepository;
   /** Inserts `count` available sandboxes named `<prefix>0001`… through the sync path. */
   seed(count: number, prefix?: string): Promise<void>;
+  /** Every item of the table, sorted by key (to prove a request changed nothing). */
+  scanTable(): Promise<Record<string, unknown>[]>;
   /** Stops the engine underneath (readiness tests). */
   stopEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The real AppModule through configureApp on Fastify, over a fresh table in its own dynalite. */
-export async function startApiTestApp(env: Record<string, string> = {}): Promise<ApiTestApp> {
+export async function startApiTestApp(
+  env: Record<string, string> = {},
+  moduleOptions: Pick<AppModuleOptions, 'logStream'> = {},
+): Promise<ApiTestApp> {
   const engine = await startDynalite();
   let client: DynamoDBDocumentClient | undefined;
   try {
@@ -48,7 +53,7 @@ export async function startApiTestApp(env: Record<string, string> = {}): Promise
       ...env,
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config)],
+      imports: [AppModule.forRoot(config, moduleOptions)],
     }).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(
       createFastifyAdapter(config),
@@ -78,6 +83,20 @@ export async function startApiTestApp(env: Record<string, string> = {}): Promise
         for (const sandbox of aProviderPool(count, prefix)) {
           await repository.upsertFromProvider(sandbox);
         }
+      },
+      scanTable: async () => {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await table.client.send(
+            new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: start }),
+          );
+          items.push(...(page.Items ?? []));
+          start = page.LastEvaluatedKey;
+        } while (start !== undefined);
+        const key = (item: Record<string, unknown>) =>
+          `${String(item['PK'])}|${String(item['SK'])}`;
+        return items.sort((a, b) => key(a).localeCompare(key(b)));
       },
       stopEngine,
       close: async () => {

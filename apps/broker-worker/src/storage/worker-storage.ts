@@ -4,6 +4,7 @@ import {
   createDocumentClient,
   DynamoJobLeaseRepository,
   DynamoLifecycleRepository,
+  DynamoSandboxEventLog,
   DynamoSandboxRepository,
 } from '@broker/dynamo-repo';
 import type { PersistenceConfig } from '@broker/platform';
@@ -25,10 +26,16 @@ export function createDynamoWorkerStorage(
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
   const tableName = config.tableName;
+  const events = new DynamoSandboxEventLog({ client, tableName, clock });
   return {
     pool: new DynamoSandboxRepository({ client, tableName, clock, lease }),
     lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
-    dispose: () => client.destroy(),
+    // Every transition a job makes is in the event log, buffered and batch-written.
+    events,
+    dispose: async () => {
+      await events.flush();
+      client.destroy();
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { Clock, LeasePolicy } from '@broker/domain';
 import {
   DynamoJobLeaseRepository,
   DynamoLifecycleRepository,
+  DynamoSandboxEventLog,
   DynamoSandboxRepository,
 } from '@broker/dynamo-repo';
 import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
@@ -80,6 +81,7 @@ export async function dynamoStorage(
     pool: new DynamoSandboxRepository({ client, tableName, clock, lease: LEASE }),
     lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
+    events: new DynamoSandboxEventLog({ client, tableName, clock }),
     dispose: () => client.destroy(),
   };
 }

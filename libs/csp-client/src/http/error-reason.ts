@@ -1,7 +1,25 @@
 const MAX_REASON = 300;
 
+/** Credentials of the clients in this process: never part of a failure reason (logs). */
+const secrets = new Set<string>();
+const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+
+/**
+ * Registers a credential (API token, password) that must never appear in a reason, even when an
+ * upstream error page echoes the request. Called by HttpCspClient for its configured secrets.
+ */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 4) secrets.add(value);
+}
+
+function redact(text: string): string {
+  let out = text.replace(JWT, '***');
+  for (const secret of secrets) out = out.split(secret).join('***');
+  return out;
+}
+
 function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = redact(text).replace(/\s+/g, ' ').trim();
   return flat.length > MAX_REASON ? `${flat.slice(0, MAX_REASON - 1)}…` : flat;
 }
 

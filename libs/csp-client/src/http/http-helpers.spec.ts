@@ -1,4 +1,4 @@
-import { describeHttpFailure } from './error-reason';
+import { describeHttpFailure, registerSecret } from './error-reason';
 import { parseRetryAfter } from './retry-after';
 
 describe('parseRetryAfter', () => {
@@ -18,6 +18,20 @@ describe('parseRetryAfter', () => {
 });
 
 describe('describeHttpFailure', () => {
+  it('never repeats a registered credential or a JWT an error page echoes back', () => {
+    registerSecret('csp-token-abcdef123456');
+    const echoed =
+      '<html><body>Bad request: Authorization: Token csp-token-abcdef123456, jwt ' +
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl</body></html>';
+    const reason = describeHttpFailure(400, 'text/html', echoed);
+    expect(reason).toContain('Authorization: Token ***');
+    expect(reason).not.toContain('csp-token-abcdef123456');
+    expect(reason).not.toContain('eyJhbGciOiJIUzI1NiJ9');
+    expect(
+      describeHttpFailure(500, 'application/json', '{"message":"csp-token-abcdef123456"}'),
+    ).toBe('HTTP 500: ***');
+  });
+
   it('uses the JSON error message in several shapes', () => {
     expect(describeHttpFailure(500, 'application/json', '{"error":{"message":"boom"}}')).toBe(
       'HTTP 500: boom',

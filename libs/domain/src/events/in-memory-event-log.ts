@@ -1,4 +1,3 @@
-import { InvalidCursorError } from '../errors/domain-errors';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Page } from '../ports/page';
@@ -8,6 +7,7 @@ import type {
   SandboxEvent,
   SandboxEventLog,
 } from '../ports/sandbox-event-log';
+import { decodeEventCursor, encodeEventCursor, eventIdRange } from './event-cursor';
 import { newEventId } from './event-id';
 
 /**
@@ -30,21 +30,27 @@ export class InMemorySandboxEventLog implements SandboxEventLog {
   }
 
   list(query: ListEventsQuery): Promise<Page<SandboxEvent>> {
-    const before = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    const matching = this.events
-      .filter(
-        (e) =>
-          (query.sandboxId === undefined || e.sandboxId === query.sandboxId) &&
-          (query.type === undefined || e.type === query.type) &&
-          (query.fromMs === undefined || e.atMs >= query.fromMs) &&
-          (query.toMs === undefined || e.atMs <= query.toMs) &&
-          (before === null || e.eventId < before),
-      )
-      .sort((a, b) => (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0));
-    const items = matching.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const cursor = matching.length > items.length && last ? encodeCursor(last.eventId) : null;
-    return Promise.resolve({ items, cursor });
+    try {
+      const before = query.cursor === undefined ? null : decodeEventCursor(query.cursor, query);
+      const { low, high } = eventIdRange(query);
+      const matching = this.events
+        .filter(
+          (e) =>
+            (query.sandboxId === undefined || e.sandboxId === query.sandboxId) &&
+            (query.type === undefined || e.type === query.type) &&
+            e.eventId >= low &&
+            e.eventId <= high &&
+            (before === null || e.eventId < before),
+        )
+        .sort((a, b) => (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0));
+      const items = matching.slice(0, Math.max(1, query.limit));
+      const last = items[items.length - 1];
+      const cursor =
+        matching.length > items.length && last ? encodeEventCursor(last.eventId, query) : null;
+      return Promise.resolve({ items, cursor });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   flush(): Promise<void> {
@@ -55,16 +61,4 @@ export class InMemorySandboxEventLog implements SandboxEventLog {
   all(): readonly SandboxEvent[] {
     return [...this.events];
   }
-}
-
-function encodeCursor(eventId: string): string {
-  return Buffer.from(eventId, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const eventId = /^[A-Za-z0-9_-]+$/.test(cursor)
-    ? Buffer.from(cursor, 'base64url').toString('utf8')
-    : '';
-  if (!/^\d{13}-[0-9a-f]{12}$/.test(eventId)) throw new InvalidCursorError();
-  return eventId;
 }

@@ -1,2 +1,3 @@
+export * from './event-cursor';
 export * from './event-id';
 export * from './in-memory-event-log';

@@ -68,6 +68,11 @@ export interface DynamoSandboxRepositoryOptions {
   readonly clock: Clock;
   readonly lease: LeasePolicy;
   readonly candidatePool?: Partial<CandidatePoolOptions>;
+  /**
+   * Called (synchronously) each time the conditional claim of a candidate sandbox loses to a
+   * concurrent allocation and the next candidate is tried; for `broker_allocate_conflicts_total`.
+   */
+  readonly onContention?: () => void;
 }
 
 /** A claim this request currently writes under. */
@@ -111,8 +116,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
   private readonly clock: Clock;
   private readonly lease: LeasePolicy;
   private readonly pool: CandidatePool;
+  private readonly onContention: (() => void) | undefined;
 
   constructor(options: DynamoSandboxRepositoryOptions) {
+    this.onContention = options.onContention;
     this.client = options.client;
     this.tableName = options.tableName;
     this.clock = options.clock;
@@ -454,6 +461,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
       const sandbox = await this.guard(candidate, this.takeSandbox(candidate, held, request));
       this.pool.markTaken(candidate);
       if (sandbox) return { kind: 'done', result: { sandbox, created: true } };
+      this.onContention?.();
       const next = await this.pool.take(prefix);
       if (!next) {
         await this.dropClaim(held);

@@ -6,7 +6,11 @@
  * - sandbox   PK `SBX#<sandboxId>`            SK `META`
  * - claim     PK `CLAIM#<studentId>#<idemKey>` SK `CLAIM`
  * - job lease PK `LEASE#<job>`                SK `LEASE`
- * - event     PK `EVENT#<eventId>`             SK `EVENT`
+ * - event     PK `EVT#<sandboxId>`             SK `<eventId>`   (per-sandbox history, newest first)
+ *             PK `EVENT#<eventId>`             SK `EVENT`       (events not tied to one sandbox)
+ *   and in TypeIndex `type_pk = EVT#<type>#<event shard>` → `type_sk = <eventId>` (global listing:
+ *   EVENT_SHARD_COUNT partitions per type, merged newest first; event ids start with 13-digit ms,
+ *   so a time range is a key condition). The event id is unique, so every key pair is too.
  *
  * Every index's (partition, sort) pair is unique per item: sort keys end with the item's own id,
  * because dynalite silently drops one of two index entries whose keys are identical.
@@ -17,6 +21,12 @@ export const KEY_ATTRIBUTES = { partition: 'PK', sort: 'SK' } as const;
 
 /** Hot-key spreading: index partition keys carry one of this many shard suffixes. */
 export const SHARD_COUNT = 16;
+
+/**
+ * Event-log write spreading: TypeIndex partitions per event type. Each takes ~1/8 of the events
+ * (a DynamoDB partition takes 1,000 writes/s), and a global listing reads 2 × 8 partitions.
+ */
+export const EVENT_SHARD_COUNT = 8;
 
 /** Attribute holding an epoch-seconds expiry; DynamoDB's TTL deletes claims and events after it. */
 export const TTL_ATTRIBUTE = 'ttl';

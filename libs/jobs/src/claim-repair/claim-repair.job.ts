@@ -2,6 +2,7 @@ import {
   CLAIM_POLICY,
   type ClaimRepairOutcome,
   type Clock,
+  type SandboxEventLog,
   type SandboxRepository,
 } from '@broker/domain';
 import {
@@ -18,6 +19,12 @@ export interface ClaimRepairDeps {
   readonly pool: Pick<SandboxRepository, 'listOpenClaims' | 'repairClaim'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
+  /**
+   * Audit trail. Repairs change a claim, not the sandbox's status (a confirmed claim's allocation
+   * was the student's transition), so they are `admin_action` events: `claim_confirmed`,
+   * `claim_abandoned`.
+   */
+  readonly events?: SandboxEventLog;
 }
 
 /**
@@ -50,7 +57,17 @@ export class ClaimRepairJob implements Job<ClaimRepairResult> {
         if (ctx.stop.aborted) break;
         seen.add(`${claim.studentId}\u0000${claim.idempotencyKey}\u0000${claim.token}`);
         try {
-          result[await pool.repairClaim(claim)] += 1;
+          const outcome = await pool.repairClaim(claim);
+          result[outcome] += 1;
+          if (outcome !== 'skipped') {
+            this.deps.events?.record({
+              type: 'admin_action',
+              sandboxId: claim.sandboxId,
+              actor: { kind: 'job', id: this.name },
+              action: `claim_${outcome}`,
+              details: { student_id: claim.studentId, idempotency_key: claim.idempotencyKey },
+            });
+          }
         } catch (error) {
           result.failed += 1;
           logger.warn(

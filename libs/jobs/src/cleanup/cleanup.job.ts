@@ -5,10 +5,12 @@ import {
   type DeletionClaim,
   type ProviderFailure,
   type ProviderUpstream,
+  type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxProvider,
   type SandboxRepository,
 } from '@broker/domain';
+import { recordJobTransition } from '../events/job-events';
 import { backoffSeconds } from '../limits/backoff';
 import { forEachBounded } from '../limits/bounded';
 import { sandboxesIn } from '../limits/pages';
@@ -66,6 +68,11 @@ export interface CleanupDeps {
   readonly logger?: JobLogger;
   /** Per-attempt hook (metrics). */
   readonly onAttempt?: (outcome: CleanupAttemptOutcome) => void;
+  /**
+   * Audit trail of outcomes: deleting → deleted / deletion_failed / quarantined, and crash
+   * recovery deleting → pending_deletion. The claim (→ deleting) and a hand-back are not recorded.
+   */
+  readonly events?: SandboxEventLog;
 }
 
 type Settled = CleanupAttemptOutcome | 'breaker_open';
@@ -197,6 +204,9 @@ export class CleanupJob implements Job<CleanupResult> {
     const deleted = await provider.deleteSandbox(externalId);
     if (deleted.kind === 'gone') {
       if (!(await lifecycle.completeDeletion(claim))) return 'lost';
+      this.record(sandboxId, SandboxStatus.Deleted, 'delete', {
+        attempts: claim.sandbox.deletionAttempts + 1,
+      });
       this.logger.info(log, 'sandbox deleted at the provider');
       return 'deleted';
     }
@@ -225,15 +235,40 @@ export class CleanupJob implements Job<CleanupResult> {
     const error = truncate(`${what}: ${failure.reason}`);
     if (attempts >= this.options.maxAttempts) {
       const reason = truncate(`${attempts} failed deletion attempts; last: ${error}`);
-      return (await lifecycle.quarantine(claim, reason)) ? 'quarantined' : 'lost';
+      if (!(await lifecycle.quarantine(claim, reason))) return 'lost';
+      this.record(claim.sandbox.sandboxId, SandboxStatus.Quarantined, 'quarantine', {
+        attempts,
+        reason,
+      });
+      return 'quarantined';
     }
     const retryAfterMs = failure.kind === 'retryable' ? failure.retryAfterMs : undefined;
     const policy = { baseSec: this.options.backoffBaseSec, maxSec: this.options.backoffMaxSec };
     const delay = backoffSeconds(attempts, policy, retryAfterMs);
     const nextAttemptAt = nowSeconds(clock) + delay;
-    return (await lifecycle.failDeletion(claim, { error, nextAttemptAt }))
-      ? 'retry_scheduled'
-      : 'lost';
+    if (!(await lifecycle.failDeletion(claim, { error, nextAttemptAt }))) return 'lost';
+    this.record(claim.sandbox.sandboxId, SandboxStatus.DeletionFailed, 'delete_failed', {
+      attempts,
+      error,
+      next_attempt_at: nextAttemptAt,
+    });
+    return 'retry_scheduled';
+  }
+
+  /** An outcome of a claimed deletion (the row was `deleting`, held by this run). */
+  private record(
+    sandboxId: string,
+    to: SandboxStatus,
+    action: string,
+    details: Record<string, string | number>,
+  ): void {
+    recordJobTransition(this.deps.events, this.name, {
+      sandboxId,
+      from: SandboxStatus.Deleting,
+      to,
+      action,
+      details,
+    });
   }
 
   /** The breaker refused the call: the provider never saw it, so it must not count. */
@@ -271,6 +306,12 @@ export class CleanupJob implements Job<CleanupResult> {
       try {
         if (await this.deps.lifecycle.recoverDeletion(row.sandboxId, cutoff)) {
           recovered += 1;
+          recordJobTransition(this.deps.events, this.name, {
+            sandboxId: row.sandboxId,
+            from: SandboxStatus.Deleting,
+            to: SandboxStatus.PendingDeletion,
+            action: 'recover_stuck_deletion',
+          });
           this.logger.warn(
             { job: this.name, sandboxId: row.sandboxId },
             'recovered stuck deletion',

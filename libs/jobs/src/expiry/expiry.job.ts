@@ -5,9 +5,11 @@ import {
   SandboxStatus,
   type Clock,
   type LeasePolicy,
+  type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxRepository,
 } from '@broker/domain';
+import { recordJobTransition } from '../events/job-events';
 import { sandboxesIn } from '../limits/pages';
 import {
   errorText,
@@ -29,6 +31,8 @@ export interface ExpiryDeps {
   readonly clock: Clock;
   readonly lease: LeasePolicy;
   readonly logger?: JobLogger;
+  /** Audit trail: allocated → pending_deletion. */
+  readonly events?: SandboxEventLog;
 }
 
 /**
@@ -60,7 +64,15 @@ export class ExpiryJob implements Job<ExpiryResult> {
     for (const sandboxId of due) {
       if (ctx.stop.aborted) break;
       try {
-        if (await lifecycle.expire(sandboxId, cutoff)) result.expired += 1;
+        if (await lifecycle.expire(sandboxId, cutoff)) {
+          result.expired += 1;
+          recordJobTransition(this.deps.events, this.name, {
+            sandboxId,
+            from: SandboxStatus.Allocated,
+            to: SandboxStatus.PendingDeletion,
+            action: 'expire',
+          });
+        }
       } catch (error) {
         result.failed += 1;
         logger.warn({ job: this.name, sandboxId, err: errorText(error) }, 'expire failed');

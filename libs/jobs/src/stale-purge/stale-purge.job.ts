@@ -2,9 +2,11 @@ import {
   nowSeconds,
   SandboxStatus,
   type Clock,
+  type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxRepository,
 } from '@broker/domain';
+import { recordJobTransition } from '../events/job-events';
 import { sandboxesIn } from '../limits/pages';
 import {
   errorText,
@@ -25,6 +27,8 @@ export interface StalePurgeDeps {
   readonly lifecycle: Pick<SandboxLifecycleRepository, 'purgeStale'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
+  /** Audit trail: stale → deleted (tombstone). */
+  readonly events?: SandboxEventLog;
 }
 
 /**
@@ -55,7 +59,15 @@ export class StalePurgeJob implements Job<StalePurgeResult> {
     for (const sandboxId of due) {
       if (ctx.stop.aborted) break;
       try {
-        if (await lifecycle.purgeStale(sandboxId, cutoff)) result.purged += 1;
+        if (await lifecycle.purgeStale(sandboxId, cutoff)) {
+          result.purged += 1;
+          recordJobTransition(this.deps.events, this.name, {
+            sandboxId,
+            from: SandboxStatus.Stale,
+            to: SandboxStatus.Deleted,
+            action: 'purge_stale',
+          });
+        }
       } catch (error) {
         result.failed += 1;
         logger.warn({ job: this.name, sandboxId, err: errorText(error) }, 'stale purge failed');

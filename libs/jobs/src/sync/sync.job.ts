@@ -3,10 +3,12 @@ import {
   SandboxStatus,
   type Clock,
   type ProviderUpsertOutcome,
+  type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxProvider,
   type SandboxRepository,
 } from '@broker/domain';
+import { recordJobTransition } from '../events/job-events';
 import { forEachBounded } from '../limits/bounded';
 import { sandboxesIn } from '../limits/pages';
 import {
@@ -47,6 +49,8 @@ export interface SyncDeps {
   readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
+  /** Audit trail: inserted (→ available), revived (stale → available), marked stale. */
+  readonly events?: SandboxEventLog;
 }
 
 /**
@@ -99,6 +103,14 @@ export class SyncJob implements Job<SyncResult> {
         try {
           const outcome = await pool.upsertFromProvider(sandbox);
           result[counters[outcome]] += 1;
+          if (outcome === 'inserted' || outcome === 'revived') {
+            recordJobTransition(this.deps.events, this.name, {
+              sandboxId: sandbox.sandboxId,
+              ...(outcome === 'revived' ? { from: SandboxStatus.Stale } : {}),
+              to: SandboxStatus.Available,
+              action: outcome === 'inserted' ? 'insert' : 'revive',
+            });
+          }
         } catch (error) {
           result.failed += 1;
           this.logger.warn(
@@ -129,7 +141,15 @@ export class SyncJob implements Job<SyncResult> {
       async (sandboxId) => {
         try {
           // Conditional: still available and not synced by this run (an allocation wins).
-          if (await lifecycle.markStale(sandboxId, startedAt)) result.markedStale += 1;
+          if (await lifecycle.markStale(sandboxId, startedAt)) {
+            result.markedStale += 1;
+            recordJobTransition(this.deps.events, this.name, {
+              sandboxId,
+              from: SandboxStatus.Available,
+              to: SandboxStatus.Stale,
+              action: 'mark_stale',
+            });
+          }
         } catch (error) {
           result.failed += 1;
           this.logger.warn(

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import pino, { type LoggerOptions } from 'pino';
 import type { AutoLoggingOptions } from 'pino-http';
-import { createLoggerParams } from './logger-params';
+import { createLoggerParams, scrubbingDestination } from './logger-params';
 
 function capture(options: LoggerOptions): { logger: pino.Logger; lines: () => unknown[] } {
   const chunks: string[] = [];
@@ -58,5 +58,24 @@ describe('createLoggerParams', () => {
     expect(http.quietReqLogger).toBe(true);
     expect(http.base).toEqual({ service: 'test-svc' });
     expect(http.customAttributeKeys).toEqual({ reqId: 'request_id' });
+  });
+});
+
+describe('scrubbingDestination', () => {
+  it('rewrites configured secrets, raw and JSON-escaped, and leaves other lines alone', () => {
+    const lines: string[] = [];
+    const stream = scrubbingDestination({ write: (line: string) => lines.push(line) }, [
+      'tok-123456',
+      'pa"ss\\word',
+      'abc',
+    ]);
+    stream.write('{"msg":"upstream said tok-123456 twice: tok-123456"}\n');
+    stream.write(`{"err":${JSON.stringify('bad pa"ss\\word')}}\n`);
+    stream.write('{"msg":"abc is too short to scrub"}\n');
+    expect(lines).toEqual([
+      '{"msg":"upstream said [redacted] twice: [redacted]"}\n',
+      '{"err":"bad [redacted]"}\n',
+      '{"msg":"abc is too short to scrub"}\n',
+    ]);
   });
 });

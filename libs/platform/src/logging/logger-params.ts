@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { LevelWithSilent } from 'pino';
+import { type DestinationStream, destination, type LevelWithSilent } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,6 +13,44 @@ export interface LoggerSettings {
   readonly quietPaths?: readonly string[];
   /** Pretty output (only if pino-pretty is installed; meant for NODE_ENV=development). */
   readonly pretty?: boolean;
+  /** Where lines go instead of stdout (tests capture the output to check it for secrets). */
+  readonly stream?: DestinationStream;
+  /**
+   * Configured secret values (tokens, passwords). Any line containing one is rewritten with
+   * `[redacted]` before it is written, whatever put it there (an upstream error body, a library's
+   * message). Not applied to pretty output (development only).
+   */
+  readonly secrets?: readonly string[];
+}
+
+/** Secrets shorter than this are not scrubbed (they would mangle ordinary words). */
+const MIN_SCRUBBED_SECRET_LENGTH = 6;
+
+/**
+ * Wraps a destination so no written line contains one of `secrets` (raw or JSON-escaped). A line
+ * without any costs one `includes` per secret.
+ */
+export function scrubbingDestination(
+  target: DestinationStream,
+  secrets: readonly string[],
+): DestinationStream {
+  const needles = [
+    ...new Set(
+      secrets
+        .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH)
+        .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
+  if (needles.length === 0) return target;
+  return {
+    write(line: string): void {
+      let out = line;
+      for (const needle of needles) {
+        if (out.includes(needle)) out = out.split(needle).join('[redacted]');
+      }
+      target.write(out);
+    },
+  };
 }
 
 const SENSITIVE_KEYS = [
@@ -70,7 +108,12 @@ function pathOf(url: string | undefined): string {
  */
 export function createLoggerParams(settings: LoggerSettings): Params {
   const quiet = new Set(settings.quietPaths ?? []);
-  const pretty = settings.pretty === true && hasPinoPretty();
+  const pretty = settings.pretty === true && hasPinoPretty() && settings.stream === undefined;
+  const secrets = settings.secrets ?? [];
+  const stream =
+    settings.stream !== undefined || (!pretty && secrets.length > 0)
+      ? scrubbingDestination(settings.stream ?? destination(1), secrets)
+      : undefined;
   return {
     pinoHttp: {
       level: settings.level,
@@ -95,7 +138,11 @@ export function createLoggerParams(settings: LoggerSettings): Params {
         req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
-      ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+      ...(stream !== undefined
+        ? { stream }
+        : pretty
+          ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+          : {}),
     },
   };
 }

@@ -122,3 +122,11 @@ export const SandboxIdParam = createParamDecorator((_: unknown, ctx: ExecutionCo
     ctx.switchToHttp().getRequest<{ params: Record<string, string> }>().params['id'] ?? '',
   ),
 );
+
+/** The request id Fastify assigned (the caller's safe `X-Request-ID`, else a fresh UUID). */
+export const RequestId = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | undefined => {
+    const id = ctx.switchToHttp().getRequest<{ id?: unknown }>().id;
+    return typeof id === 'string' ? id : undefined;
+  },
+);

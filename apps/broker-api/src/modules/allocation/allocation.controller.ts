@@ -16,7 +16,13 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AllocationRequest } from '@broker/domain';
 import { Roles } from '@broker/auth';
-import { AllocationHeaders, HEADERS, SandboxIdParam, StudentId } from './allocation-headers';
+import {
+  AllocationHeaders,
+  HEADERS,
+  RequestId,
+  SandboxIdParam,
+  StudentId,
+} from './allocation-headers';
 import { ProblemDto } from './dto/problem.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { SandboxResponseDto } from './dto/sandbox-response.dto';
@@ -69,9 +75,10 @@ export class AllocationController {
   @ApiConflictResponse({ type: ProblemDto, description: 'NO_SANDBOXES_AVAILABLE (Retry-After)' })
   async allocate(
     @AllocationHeaders() request: AllocationRequest,
+    @RequestId() requestId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SandboxResponseDto> {
-    const result = await this.allocateSandbox.execute(request);
+    const result = await this.allocateSandbox.execute(request, requestId);
     void reply.status(result.created ? 201 : 200);
     return toSandboxResponse(result.sandbox);
   }
@@ -101,7 +108,8 @@ export class AllocationController {
   async release(
     @SandboxIdParam() sandboxId: string,
     @StudentId() studentId: string,
+    @RequestId() requestId: string | undefined,
   ): Promise<ReleaseResponseDto> {
-    return toReleaseResponse(await this.releaseSandbox.execute(sandboxId, studentId));
+    return toReleaseResponse(await this.releaseSandbox.execute(sandboxId, studentId, requestId));
   }
 }

@@ -1,17 +1,47 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   type AllocationRequest,
   type AllocationResult,
+  SANDBOX_EVENT_LOG,
   SANDBOX_REPOSITORY,
+  type SandboxEventLog,
   type SandboxRepository,
+  SandboxStatus,
 } from '@broker/domain';
+import { allocationOutcomeOf, API_METRICS, type ApiMetrics } from '../../metrics/api-metrics';
 
 /** Hands the student a sandbox, or returns the one their claim already holds. */
 @Injectable()
 export class AllocateSandboxUseCase {
-  constructor(@Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository) {}
+  constructor(
+    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Optional() @Inject(API_METRICS) private readonly metrics?: ApiMetrics,
+    @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
+  ) {}
 
-  execute(request: AllocationRequest): Promise<AllocationResult> {
-    return this.repository.allocate(request);
+  async execute(request: AllocationRequest, requestId?: string): Promise<AllocationResult> {
+    const started = performance.now();
+    try {
+      const result = await this.repository.allocate(request);
+      this.metrics?.allocation(result.created ? 'success' : 'idempotent', started);
+      // Only an allocation that changed the row; an idempotent repeat is not a transition.
+      // `record` is an in-memory push: no store round-trip on the allocation path.
+      if (result.created) {
+        this.events?.record({
+          type: 'transition',
+          sandboxId: result.sandbox.sandboxId,
+          from: SandboxStatus.Available,
+          to: SandboxStatus.Allocated,
+          actor: { kind: 'student', id: request.studentId },
+          action: 'allocate',
+          ...(requestId !== undefined ? { requestId } : {}),
+          details: { track: request.trackName ?? null },
+        });
+      }
+      return result;
+    } catch (error) {
+      this.metrics?.allocation(allocationOutcomeOf(error), started);
+      throw error;
+    }
   }
 }

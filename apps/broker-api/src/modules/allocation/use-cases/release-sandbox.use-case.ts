@@ -1,12 +1,42 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { type ReleaseResult, SANDBOX_REPOSITORY, type SandboxRepository } from '@broker/domain';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  type ReleaseResult,
+  SANDBOX_EVENT_LOG,
+  SANDBOX_REPOSITORY,
+  type SandboxEventLog,
+  type SandboxRepository,
+  SandboxStatus,
+} from '@broker/domain';
+import { API_METRICS, type ApiMetrics, releaseOutcomeOf } from '../../metrics/api-metrics';
 
 /** The owner gives the sandbox back for deletion; a repeat is answered the same way. */
 @Injectable()
 export class ReleaseSandboxUseCase {
-  constructor(@Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository) {}
+  constructor(
+    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Optional() @Inject(API_METRICS) private readonly metrics?: ApiMetrics,
+    @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
+  ) {}
 
-  execute(sandboxId: string, studentId: string): Promise<ReleaseResult> {
-    return this.repository.release(sandboxId, studentId);
+  async execute(sandboxId: string, studentId: string, requestId?: string): Promise<ReleaseResult> {
+    try {
+      const result = await this.repository.release(sandboxId, studentId);
+      this.metrics?.release(result.changed ? 'success' : 'idempotent');
+      if (result.changed) {
+        this.events?.record({
+          type: 'transition',
+          sandboxId,
+          from: SandboxStatus.Allocated,
+          to: SandboxStatus.PendingDeletion,
+          actor: { kind: 'student', id: studentId },
+          action: 'release',
+          ...(requestId !== undefined ? { requestId } : {}),
+        });
+      }
+      return result;
+    } catch (error) {
+      this.metrics?.release(releaseOutcomeOf(error));
+      throw error;
+    }
   }
 }

@@ -1,0 +1,67 @@
+import { InvalidCursorError } from '../errors/domain-errors';
+import type { ListEventsQuery } from '../ports/sandbox-event-log';
+
+/** The shape `newEventId` produces: 13-digit epoch ms, `-`, 12 hex digits. */
+export const EVENT_ID_PATTERN = /^\d{13}-[0-9a-f]{12}$/;
+
+interface EventCursorBody {
+  readonly v: 1;
+  /** Fingerprint of the filter the cursor was issued for. */
+  readonly f: string;
+  /** The last event id returned: the next page starts strictly below it. */
+  readonly e: string;
+}
+
+/** The filter part of a query (not the limit: a caller may change the page size between pages). */
+function fingerprint(query: ListEventsQuery): string {
+  return JSON.stringify([
+    query.sandboxId ?? null,
+    query.type ?? null,
+    query.fromMs ?? null,
+    query.toMs ?? null,
+  ]);
+}
+
+/**
+ * Opaque cursor shared by every SandboxEventLog implementation: the last event id returned plus
+ * the filter it belongs to, so a cursor replayed with another filter is rejected, not misread.
+ */
+export function encodeEventCursor(lastEventId: string, query: ListEventsQuery): string {
+  const body: EventCursorBody = { v: 1, f: fingerprint(query), e: lastEventId };
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+/** The event id to continue below; InvalidCursorError for anything malformed or foreign. */
+export function decodeEventCursor(cursor: string, query: ListEventsQuery): string {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw new InvalidCursorError();
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursorError();
+  const body = parsed as Partial<EventCursorBody>;
+  if (body.v !== 1 || body.f !== fingerprint(query)) throw new InvalidCursorError();
+  if (typeof body.e !== 'string' || !EVENT_ID_PATTERN.test(body.e)) throw new InvalidCursorError();
+  return body.e;
+}
+
+/** Inclusive epoch-ms bounds of a query as event-id bounds (ids sort by time). */
+export function eventIdRange(query: ListEventsQuery): {
+  readonly low: string;
+  readonly high: string;
+} {
+  const low =
+    query.fromMs === undefined
+      ? ''
+      : String(Math.max(0, Math.floor(query.fromMs))).padStart(13, '0');
+  // '~' sorts after every hex digit, so `<ms>-~` is above every id of that millisecond.
+  const high =
+    query.toMs === undefined
+      ? '~'
+      : query.toMs < 0
+        ? ''
+        : `${String(Math.floor(query.toMs)).padStart(13, '0')}-~`;
+  return { low, high };
+}

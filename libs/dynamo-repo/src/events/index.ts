@@ -1,0 +1,2 @@
+export * from './dynamo-sandbox-event-log';
+export * from './event-item';
