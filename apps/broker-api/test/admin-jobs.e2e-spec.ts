@@ -62,6 +62,11 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
     // The run is readable back by its id.
     const back = await readRun(`/v1/admin/jobs/runs/${String(res.body.run_id)}`);
     expect(back.body).toMatchObject({ status: 'succeeded', job: 'sync' });
+    // Triggered runs count in the API's metrics under the worker's (and the original's) names.
+    const metrics = await request(t.server).get('/metrics');
+    expect(metrics.text).toContain('broker_sync_total{outcome="success"} 1');
+    expect(metrics.text).toContain(`broker_sync_sandboxes_inserted_total ${POOL}`);
+    expect(metrics.text).toContain('broker_job_runs_total{job="sync",outcome="success"} 1');
 
     const allocated = await request(t.server)
       .post('/v1/allocate')

@@ -14,6 +14,7 @@ import { LEASE_POLICY, REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { AdminJobsController } from './admin-jobs.controller';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
+import { API_METRICS, type ApiMetrics } from '../metrics/api-metrics';
 import { createJobTrigger } from './job-trigger.factory';
 
 /** On shutdown, a triggered run gets this long to finish before its in-flight work is abandoned. */
@@ -40,6 +41,7 @@ export class AdminJobsModule implements OnApplicationShutdown {
             CLOCK,
             LEASE_POLICY,
             PinoLogger,
+            API_METRICS,
           ],
           useFactory: (
             config: ApiConfig,
@@ -49,6 +51,7 @@ export class AdminJobsModule implements OnApplicationShutdown {
             clock: Clock,
             lease: LeasePolicy,
             pino: PinoLogger,
+            metrics: ApiMetrics,
           ): JobTrigger => {
             pino.setContext('admin-jobs');
             return createJobTrigger({
@@ -58,6 +61,7 @@ export class AdminJobsModule implements OnApplicationShutdown {
               events,
               clock,
               lease,
+              registry: metrics.registry,
               logger: {
                 info: (fields, message) => pino.info(fields, message),
                 warn: (fields, message) => pino.warn(fields, message),
