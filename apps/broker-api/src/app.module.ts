@@ -13,6 +13,7 @@ import {
 } from '@broker/platform';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { apiSecrets } from './config/api-secrets';
+import { AdminModule } from './modules/admin/admin.module';
 import { AdminJobsModule } from './modules/admin-jobs/admin-jobs.module';
 import { AllocationModule } from './modules/allocation/allocation.module';
 import { EventsModule } from './modules/events/events.module';
@@ -69,6 +70,7 @@ export class AppModule {
         }),
         AllocationModule,
         AdminJobsModule.forRoot(config),
+        AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
         EventsModule,
         HealthModule,
         MetricsModule.forRoot(config, metrics),

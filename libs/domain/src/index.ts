@@ -14,3 +14,4 @@ export * from './sandbox/transitions';
 export * from './events';
 export * from './ports/sandbox-event-log';
 export * from './ports/job-run-repository';
+export * from './ports/sandbox-admin-repository';

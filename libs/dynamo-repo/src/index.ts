@@ -9,3 +9,4 @@ export * from './repository/candidate-pool';
 export * from './repository/dynamo-sandbox.repository';
 export * from './lifecycle';
 export * from './events';
+export * from './admin';

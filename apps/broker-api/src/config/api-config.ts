@@ -31,6 +31,7 @@ export interface ApiConfig {
   /** Provider and job settings for the admin job triggers (the same as the worker's). */
   readonly jobs: JobsConfig;
   readonly adminJobWaitMs: number;
+  readonly adminStatsCacheMs: number;
   /** Token bucket per caller; see RateLimitModule. */
   readonly rateLimit: { readonly perSec: number; readonly burst: number; readonly maxKeys: number };
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
@@ -110,6 +111,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     persistence,
     jobs,
     adminJobWaitMs: parsed.ADMIN_JOB_WAIT_SEC * 1000,
+    adminStatsCacheMs: parsed.ADMIN_STATS_CACHE_SEC * 1000,
     rateLimit: {
       perSec: parsed.RATE_LIMIT_PER_SEC,
       burst: parsed.RATE_LIMIT_BURST,

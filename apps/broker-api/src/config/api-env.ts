@@ -24,6 +24,13 @@ export class ApiEnv extends JobsEnv {
   @Max(50)
   ADMIN_JOB_WAIT_SEC = 10;
 
+  /** GET /v1/admin/stats counts from the indexes at most this often per API task. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  ADMIN_STATS_CACHE_SEC = 10;
+
   @IsString()
   @IsNotEmpty()
   HOST = '127.0.0.1';

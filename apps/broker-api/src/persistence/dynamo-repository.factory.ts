@@ -3,6 +3,7 @@ import {
   DynamoJobLeaseRepository,
   DynamoJobRunRepository,
   DynamoLifecycleRepository,
+  DynamoSandboxAdminRepository,
   DynamoSandboxEventLog,
   DynamoSandboxRepository,
 } from '@broker/dynamo-repo';
@@ -24,13 +25,20 @@ export function createDynamoRepository(
     endpoint: config.endpoint,
     ...(config.credentials ? { credentials: config.credentials } : {}),
   });
+  const repository = new DynamoSandboxRepository({
+    client,
+    tableName: config.tableName,
+    clock,
+    lease,
+    ...(hooks.onAllocationContention ? { onContention: hooks.onAllocationContention } : {}),
+  });
   return {
-    repository: new DynamoSandboxRepository({
+    repository,
+    admin: new DynamoSandboxAdminRepository({
       client,
       tableName: config.tableName,
       clock,
-      lease,
-      ...(hooks.onAllocationContention ? { onContention: hooks.onAllocationContention } : {}),
+      pool: repository,
     }),
     // Buffered, batched writes on the same client; flushed by PersistenceModule at shutdown.
     eventLog: new DynamoSandboxEventLog({ client, tableName: config.tableName, clock }),

@@ -110,3 +110,12 @@ export class JobRunNotFoundError extends DomainError {
     super(`Job run ${runId} not found`);
   }
 }
+
+/** A bulk change of allocated or in-deletion rows was asked for without `force=true`. */
+export class ForceRequiredError extends DomainError {
+  readonly code = 'FORCE_REQUIRED';
+
+  constructor(readonly status: string) {
+    super(`Rows in status ${status} are only changed with force=true`);
+  }
+}

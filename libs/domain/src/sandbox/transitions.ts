@@ -17,11 +17,13 @@ export const TRANSITIONS: Readonly<Record<SandboxStatus, readonly TransitionRule
   [SandboxStatus.Available]: [
     { to: SandboxStatus.Allocated, by: ['student'] },
     { to: SandboxStatus.Stale, by: ['sync'] },
+    { to: SandboxStatus.PendingDeletion, by: ['operator'] },
     { to: SandboxStatus.Quarantined, by: ['operator'] },
   ],
   [SandboxStatus.Stale]: [
     { to: SandboxStatus.Available, by: ['sync'] },
     { to: SandboxStatus.Deleted, by: ['sync', 'operator'] },
+    { to: SandboxStatus.PendingDeletion, by: ['operator'] },
     { to: SandboxStatus.Quarantined, by: ['operator'] },
   ],
   [SandboxStatus.Allocated]: [
@@ -30,10 +32,11 @@ export const TRANSITIONS: Readonly<Record<SandboxStatus, readonly TransitionRule
   ],
   [SandboxStatus.PendingDeletion]: [
     { to: SandboxStatus.Deleting, by: ['cleanup'] },
+    { to: SandboxStatus.Deleted, by: ['operator'] },
     { to: SandboxStatus.Quarantined, by: ['operator'] },
   ],
   [SandboxStatus.Deleting]: [
-    { to: SandboxStatus.Deleted, by: ['cleanup'] },
+    { to: SandboxStatus.Deleted, by: ['cleanup', 'operator'] },
     { to: SandboxStatus.DeletionFailed, by: ['cleanup'] },
     { to: SandboxStatus.PendingDeletion, by: ['cleanup', 'repair'] },
     { to: SandboxStatus.Quarantined, by: ['cleanup', 'operator'] },

@@ -28,7 +28,8 @@ export const LIFECYCLE_ATTRIBUTES = {
   preDeleteDoneAt: 'niosxaas_cleaned_at',
 } as const;
 
-interface Transition {
+/** One conditional status change (see `transition`). */
+export interface Transition {
   readonly sandboxId: string;
   readonly to: SandboxStatus;
   /** Condition on top of the status check, using the names/values below. */
@@ -45,7 +46,7 @@ interface Transition {
  * status so the StatusIndex lists the row under its new state. No transactions, no scans.
  */
 export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
-  constructor(private readonly options: DynamoLifecycleRepositoryOptions) {}
+  constructor(protected readonly options: DynamoLifecycleRepositoryOptions) {}
 
   async markStale(sandboxId: string, notSyncedSince: EpochSeconds): Promise<boolean> {
     return (
@@ -204,7 +205,7 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   /** One conditional UpdateItem; null when the condition did not hold. */
-  private async transition(t: Transition): Promise<Record<string, unknown> | null> {
+  protected async transition(t: Transition): Promise<Record<string, unknown> | null> {
     const now = nowSeconds(this.options.clock);
     const sets = [
       '#status = :to',

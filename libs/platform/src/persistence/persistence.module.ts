@@ -12,6 +12,7 @@ import {
   InMemorySandboxEventLog,
   type JobLeaseRepository,
   type JobRunRepository,
+  type SandboxAdminRepository,
   type SandboxLifecycleRepository,
   SANDBOX_EVENT_LOG,
   SANDBOX_REPOSITORY,
@@ -36,6 +37,8 @@ export interface RepositoryHandle {
   readonly repository: SandboxRepository;
   /** The audit log over the same store; without one, a bounded in-process log (dev and tests). */
   readonly eventLog?: SandboxEventLog;
+  /** Operator listing, stats and repairs (the API's admin module). */
+  readonly admin?: SandboxAdminRepository;
   /** What the API's admin job triggers write through (the worker builds its own). */
   readonly jobStorage?: {
     readonly lifecycle: SandboxLifecycleRepository;

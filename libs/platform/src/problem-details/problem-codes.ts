@@ -22,6 +22,7 @@ export const DOMAIN_PROBLEMS: Readonly<Record<string, DomainProblemMapping>> = {
   JOB_ALREADY_RUNNING: { status: 409, retryAfter: 10 },
   JOB_FAILED: { status: 502 },
   JOB_RUN_NOT_FOUND: { status: 404 },
+  FORCE_REQUIRED: { status: 409 },
 };
 
 export const UNMAPPED_DOMAIN_STATUS = 409;

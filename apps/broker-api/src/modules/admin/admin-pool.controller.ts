@@ -1,0 +1,125 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
+import { ALL_SANDBOX_STATUSES, type SandboxStatus } from '@broker/domain';
+import { RequestId } from '../allocation/allocation-headers';
+import { ProblemDto } from '../allocation/dto/problem.dto';
+import { AdminActionsService, type BulkResult } from './admin-actions.service';
+import { BulkDeleteQueryDto } from './dto/bulk-delete-query.dto';
+import { DeleteStaleQueryDto } from './dto/delete-stale-query.dto';
+import { PoolStatsService } from './pool-stats.service';
+
+const DEFAULT_BULK_LIMIT = 500;
+const DEFAULT_GRACE_HOURS = 24;
+
+/** Pool-wide views and changes: stats, bulk delete, delete stale. */
+@ApiTags('Admin: pool')
+@ApiBearerAuth('admin')
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
+@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
+@Roles('admin')
+@Controller('admin')
+export class AdminPoolController {
+  constructor(
+    private readonly stats: PoolStatsService,
+    private readonly actions: AdminActionsService,
+  ) {}
+
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Exact counts by status and by name prefix',
+    description:
+      'Counted from index reads (never a table scan) and cached per API task for ' +
+      'ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the ' +
+      "original's.",
+  })
+  @ApiOkResponse({ description: 'Counts' })
+  async getStats(): Promise<Record<string, unknown>> {
+    const { stats, generatedAtMs } = await this.stats.get();
+    const flat = Object.fromEntries(ALL_SANDBOX_STATUSES.map((s) => [s, stats.byStatus[s]]));
+    return {
+      total: stats.total,
+      ...flat,
+      by_status: stats.byStatus,
+      by_prefix: stats.byPrefix,
+      generated_at: new Date(generatedAtMs).toISOString(),
+      age_seconds: Math.max(0, Math.floor((Date.now() - generatedAtMs) / 1000)),
+    };
+  }
+
+  @Post('bulk-delete')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send every row in a status towards deletion (bounded per call)',
+    description:
+      'available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes ' +
+      'the provider accounts and tombstones them). allocated → pending_deletion and ' +
+      'pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.',
+  })
+  @ApiOkResponse({ description: 'What was done' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_ERROR (status required)' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'FORCE_REQUIRED' })
+  async bulkDelete(
+    @Query() query: BulkDeleteQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+  ): Promise<Record<string, unknown>> {
+    const started = performance.now();
+    const result = await this.actions.bulkDelete(
+      query.status,
+      query.force === 'true',
+      query.limit ?? DEFAULT_BULK_LIMIT,
+      { tokenName: principal.tokenName, requestId },
+    );
+    return toBulkBody(result, query.status, started);
+  }
+
+  @Post(['delete-stale', 'auto-delete-stale'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Tombstone stale rows stale for at least grace_hours (default 24, ≥ 0)',
+    description: "`auto-delete-stale?grace_period_hours=` is the original's name for it.",
+  })
+  @ApiOkResponse({ description: 'What was done' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_ERROR' })
+  async deleteStale(
+    @Query() query: DeleteStaleQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | undefined,
+  ): Promise<Record<string, unknown>> {
+    const started = performance.now();
+    const grace = query.grace_hours ?? query.grace_period_hours ?? DEFAULT_GRACE_HOURS;
+    const result = await this.actions.deleteStale(grace, {
+      tokenName: principal.tokenName,
+      requestId,
+    });
+    return { ...toBulkBody(result, 'stale', started), grace_hours: grace };
+  }
+}
+
+function toBulkBody(
+  result: BulkResult,
+  from: SandboxStatus,
+  startedMs: number,
+): Record<string, unknown> {
+  return {
+    status: result.hasMore ? 'partial' : 'completed',
+    from,
+    to: result.to,
+    matched: result.matched,
+    changed: result.changed,
+    skipped: result.skipped,
+    deleted: result.changed,
+    has_more: result.hasMore,
+    duration_ms: Math.round(performance.now() - startedMs),
+  };
+}

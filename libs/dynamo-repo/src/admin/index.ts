@@ -1,0 +1,2 @@
+export * from './admin-cursor';
+export * from './dynamo-sandbox-admin.repository';
