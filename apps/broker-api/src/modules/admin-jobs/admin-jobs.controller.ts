@@ -12,17 +12,13 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
+import { CurrentPrincipal, type Principal } from '@broker/auth';
 import { JobAlreadyRunningError, JobFailedError, JobRunNotFoundError } from '@broker/domain';
 import type { JobTrigger } from '@broker/jobs';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
@@ -31,16 +27,13 @@ import { JOB_TRIGGER } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
 import { TriggerQueryDto } from './dto/trigger-query.dto';
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
+import { AdminApi } from '../admin/admin-api.decorator';
 
 /**
  * Operator triggers for the worker's sync and cleanup jobs: the same job code under the same
  * DynamoDB lease, so a trigger never runs alongside the worker's run (409 instead).
  */
-@ApiTags('Admin: jobs')
-@ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
-@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
-@Roles('admin')
+@AdminApi('Admin: jobs')
 @Controller('admin')
 export class AdminJobsController {
   constructor(

@@ -1,15 +1,11 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
+import { CurrentPrincipal, type Principal } from '@broker/auth';
 import { ALL_SANDBOX_STATUSES, type SandboxStatus } from '@broker/domain';
 import { RequestId } from '../allocation/allocation-headers';
 import { ProblemDto } from '../allocation/dto/problem.dto';
@@ -17,16 +13,13 @@ import { AdminActionsService, type BulkResult } from './admin-actions.service';
 import { BulkDeleteQueryDto } from './dto/bulk-delete-query.dto';
 import { DeleteStaleQueryDto } from './dto/delete-stale-query.dto';
 import { PoolStatsService } from './pool-stats.service';
+import { AdminApi } from './admin-api.decorator';
 
 const DEFAULT_BULK_LIMIT = 500;
 const DEFAULT_GRACE_HOURS = 24;
 
 /** Pool-wide views and changes: stats, bulk delete, delete stale. */
-@ApiTags('Admin: pool')
-@ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
-@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
-@Roles('admin')
+@AdminApi('Admin: pool')
 @Controller('admin')
 export class AdminPoolController {
   constructor(

@@ -1,17 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
+import { CurrentPrincipal, type Principal } from '@broker/auth';
 import { SANDBOX_ADMIN_REPOSITORY, type SandboxAdminRepository } from '@broker/domain';
 import { RequestId, SandboxIdParam } from '../allocation/allocation-headers';
 import { ProblemDto } from '../allocation/dto/problem.dto';
@@ -20,16 +16,13 @@ import { toAdminSandbox } from './admin-sandbox.presenter';
 import { AdminSandboxDto, AdminSandboxPageDto } from './dto/admin-sandbox.dto';
 import { ListSandboxesQueryDto } from './dto/list-sandboxes-query.dto';
 import { QuarantineBodyDto } from './dto/quarantine-body.dto';
+import { AdminApi } from './admin-api.decorator';
 
 const DEFAULT_LIMIT = 50;
 const idParam = ApiParam({ name: 'id', description: 'Broker sandbox id' });
 
 /** Listing and per-sandbox repairs for operators. */
-@ApiTags('Admin: sandboxes')
-@ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
-@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
-@Roles('admin')
+@AdminApi('Admin: sandboxes')
 @Controller('admin/sandboxes')
 export class AdminSandboxesController {
   constructor(

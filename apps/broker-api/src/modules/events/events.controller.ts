@@ -1,28 +1,16 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { Roles } from '@broker/auth';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { SANDBOX_EVENT_LOG, type SandboxEventLog } from '@broker/domain';
 import { ProblemDto } from '../allocation/dto/problem.dto';
 import { EventsPageDto } from './dto/events-page.dto';
 import { ListEventsQueryDto } from './dto/list-events-query.dto';
 import { toEventsPage } from './events.presenter';
+import { AdminApi } from '../admin/admin-api.decorator';
 
 const DEFAULT_LIMIT = 50;
 
 /** The audit trail: every state transition and admin action, newest first. */
-@ApiTags('Admin: events')
-@ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ type: ProblemDto, description: 'Missing or invalid bearer token' })
-@ApiForbiddenResponse({ type: ProblemDto, description: 'Not an admin token' })
-@Roles('admin')
+@AdminApi('Admin: events')
 @Controller('admin/events')
 export class EventsController {
   constructor(@Inject(SANDBOX_EVENT_LOG) private readonly events: SandboxEventLog) {}
