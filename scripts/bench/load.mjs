@@ -1,6 +1,37 @@
 // autocannon scenarios against the API; every request and answer is recorded so the run can be
 // verified afterwards (who got which sandbox, which 409s were answered).
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; null elsewhere. */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 (1-based) in clock ticks (100 Hz on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function cpuSnapshot(pids) {
+  const own = process.cpuUsage();
+  const snapshot = { loadgen: (own.user + own.system) / 1000 };
+  for (const [name, pid] of Object.entries(pids ?? {})) snapshot[name] = processCpuMs(pid);
+  return snapshot;
+}
+
+/** CPU ms per answered request for each process (API, engine, load generator). */
+function cpuPerRequest(before, after, requests) {
+  const out = {};
+  for (const [name, value] of Object.entries(after)) {
+    const start = before[name];
+    if (value === null || start === null || start === undefined || requests === 0) continue;
+    out[name] = Math.round(((value - start) / requests) * 1000) / 1000;
+  }
+  return out;
+}
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
@@ -35,9 +66,18 @@ export class Ledger {
 
 /**
  * Run one autocannon scenario. `next(i)` returns {student, path, headers} for the i-th request;
- * answers go to `onAnswer(status, body, request)`.
+ * answers go to `onAnswer(status, body, request)`. `pids` ({api, engine}) adds CPU per request.
  */
-export async function runScenario({ url, connections, duration, amount, next, onAnswer, label }) {
+export async function runScenario({
+  url,
+  connections,
+  duration,
+  amount,
+  next,
+  onAnswer,
+  label,
+  pids,
+}) {
   let counter = 0;
   const latencies = [];
   const statuses = {};
@@ -66,7 +106,9 @@ export async function runScenario({ url, connections, duration, amount, next, on
   const progress = setInterval(() => {
     process.stdout.write(`  … ${label}: ${latencies.length} answers\n`);
   }, 5000);
+  const cpuBefore = cpuSnapshot(pids);
   const result = await instance;
+  const cpuAfter = cpuSnapshot(pids);
   clearInterval(progress);
   latencies.sort((a, b) => a - b);
   const seconds = (result.finish - result.start) / 1000 || result.duration;
@@ -82,5 +124,7 @@ export async function runScenario({ url, connections, duration, amount, next, on
     statuses,
     errors: result.errors,
     timeouts: result.timeouts,
+    // 100 Hz process clock: meaningful over hundreds of requests, not a handful.
+    cpu_ms_per_request: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
   };
 }

@@ -27,6 +27,14 @@ import {
   SandboxStatus,
 } from '@broker/domain';
 import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand as QueryItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -37,6 +45,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lowLevelClientOf } from '../client/document-client';
 import { decodeListCursor, encodeListCursor, type ListPosition } from '../cursor/list-cursor';
 import {
   allocationSortKey,
@@ -60,6 +69,7 @@ import {
 } from '../mapping/claim-item';
 import { claimTokenOf, newAvailableItem, toSandbox } from '../mapping/sandbox-item';
 import { INDEXES, KEY_ATTRIBUTES, SHARD_COUNT } from '../schema/table-schema';
+import { fromAttributeMap, toAttributeMap } from './attribute-map';
 import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
 
 export interface DynamoSandboxRepositoryOptions {
@@ -112,6 +122,8 @@ const STATUS_INDEX_KEYS = [
  */
 export class DynamoSandboxRepository implements SandboxRepository {
   private readonly client: DynamoDBDocumentClient;
+  /** Allocation and release hot path: low-level commands, middleware resolved once per type. */
+  private readonly fast: DynamoDBClient;
   private readonly tableName: string;
   private readonly clock: Clock;
   private readonly lease: LeasePolicy;
@@ -121,6 +133,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
   constructor(options: DynamoSandboxRepositoryOptions) {
     this.onContention = options.onContention;
     this.client = options.client;
+    this.fast = lowLevelClientOf(options.client);
     this.tableName = options.tableName;
     this.clock = options.clock;
     this.lease = options.lease;
@@ -197,26 +210,26 @@ export class DynamoSandboxRepository implements SandboxRepository {
   async release(sandboxId: string, studentId: string): Promise<ReleaseResult> {
     const now = nowSeconds(this.clock);
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
+      const { Attributes } = await this.fast.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: sandboxKey(sandboxId),
+          Key: toAttributeMap(sandboxKey(sandboxId)),
           UpdateExpression:
             'SET #status = :pending, status_pk = :spk, deletion_requested_at = :now, updated_at = :now, version = version + :one',
           ConditionExpression: '#status = :allocated AND owner_id = :sid',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toAttributeMap({
             ':pending': SandboxStatus.PendingDeletion,
             ':allocated': SandboxStatus.Allocated,
             ':spk': statusPkOf(SandboxStatus.PendingDeletion, sandboxId),
             ':now': now,
             ':one': 1,
             ':sid': studentId,
-          },
+          }),
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { sandbox: toSandbox(Attributes ?? {}), changed: true };
+      return { sandbox: toSandbox(fromAttributeMap(Attributes) ?? {}), changed: true };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }
@@ -490,10 +503,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
     const track = request.trackName ? request.trackName : undefined;
     const ownerSk = allocationSortKey(now, candidate.id);
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
+      const { Attributes } = await this.fast.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: sandboxKey(candidate.id),
+          Key: toAttributeMap(sandboxKey(candidate.id)),
           UpdateExpression:
             'SET #status = :allocated, status_pk = :spk, owner_id = :sid, idempotency_key = :key, ' +
             'claim_token = :token, allocated_at = :now, expires_at = :expires, updated_at = :now, ' +
@@ -504,7 +517,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
             ? '#status = :available AND begins_with(#name, :prefix)'
             : '#status = :available',
           ExpressionAttributeNames: { '#status': 'status', ...(prefix ? { '#name': 'name' } : {}) },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toAttributeMap({
             ':allocated': SandboxStatus.Allocated,
             ':available': SandboxStatus.Available,
             ':spk': statusPkOf(SandboxStatus.Allocated, candidate.id),
@@ -517,11 +530,11 @@ export class DynamoSandboxRepository implements SandboxRepository {
             ':osk': ownerSk,
             ...(track ? { ':track': track } : {}),
             ...(prefix ? { ':prefix': prefix } : {}),
-          },
+          }),
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toSandbox(Attributes ?? {});
+      return toSandbox(fromAttributeMap(Attributes) ?? {});
     } catch (error) {
       if (isConditionalFailure(error)) return null;
       throw error;
@@ -545,10 +558,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
       ttl: this.claimTtl(nowMs),
     });
     try {
-      await this.client.send(
-        new PutCommand({
+      await this.fast.send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: item,
+          Item: toAttributeMap({ ...item }),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -564,22 +577,22 @@ export class DynamoSandboxRepository implements SandboxRepository {
     const deadlineMs = this.clock.nowMs() + CLAIM_POLICY.writerWindowMs;
     const typeKeys = claimTypeKeys(held.pk, deadlineMs);
     try {
-      await this.client.send(
-        new UpdateCommand({
+      await this.fast.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { PK: held.pk, SK: 'CLAIM' },
+          Key: toAttributeMap({ PK: held.pk, SK: 'CLAIM' }),
           UpdateExpression:
             'SET sandbox_id = :sid, deadline_ms = :deadline, type_pk = :tpk, type_sk = :tsk',
           ConditionExpression: '#token = :token AND deadline_ms = :old',
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toAttributeMap({
             ':sid': candidate.id,
             ':deadline': deadlineMs,
             ':tpk': typeKeys.type_pk,
             ':tsk': typeKeys.type_sk,
             ':token': held.token,
             ':old': held.deadlineMs,
-          },
+          }),
         }),
       );
       return { ...held, sandboxId: candidate.id, deadlineMs };
@@ -709,26 +722,27 @@ export class DynamoSandboxRepository implements SandboxRepository {
     const first = randomInt(SHARD_COUNT);
     for (let i = 0; i < SHARD_COUNT && found.length < want; i += 1) {
       const shard = shardLabel((first + i) % SHARD_COUNT);
-      let lastKey: Record<string, unknown> | undefined;
+      let lastKey: Record<string, AttributeValue> | undefined;
       do {
-        const page: QueryCommandOutput = await this.client.send(
-          new QueryCommand({
+        const page = await this.fast.send(
+          new QueryItemsCommand({
             TableName: this.tableName,
             IndexName: INDEXES.availability.name,
             KeyConditionExpression: prefix
               ? 'avail_pk = :pk AND begins_with(avail_sk, :prefix)'
               : 'avail_pk = :pk',
-            ExpressionAttributeValues: {
+            ExpressionAttributeValues: toAttributeMap({
               ':pk': availPk(shard),
               ...(prefix ? { ':prefix': prefix } : {}),
-            },
+            }),
             Limit: CANDIDATE_PAGE_SIZE,
             ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
           }),
         );
+        // KEYS_ONLY string keys: read them straight from the attribute values.
         for (const raw of page.Items ?? []) {
-          const id = sandboxIdOfPk(String(raw[KEY_ATTRIBUTES.partition]));
-          const name = nameOfSortKey(String(raw[INDEXES.availability.sortKey]));
+          const id = sandboxIdOfPk(raw[KEY_ATTRIBUTES.partition]?.S ?? '');
+          const name = nameOfSortKey(raw[INDEXES.availability.sortKey]?.S ?? '');
           if (id && name.startsWith(prefix) && !exclude(id)) found.push({ id, name });
         }
         lastKey = page.LastEvaluatedKey;
@@ -758,25 +772,26 @@ export class DynamoSandboxRepository implements SandboxRepository {
   }
 
   private async getItem(sandboxId: string): Promise<Record<string, unknown> | null> {
-    const { Item } = await this.client.send(
-      new GetCommand({
+    const { Item } = await this.fast.send(
+      new GetItemCommand({
         TableName: this.tableName,
-        Key: sandboxKey(sandboxId),
+        Key: toAttributeMap(sandboxKey(sandboxId)),
         ConsistentRead: true,
       }),
     );
-    return Item ?? null;
+    return fromAttributeMap(Item) ?? null;
   }
 
   private async getClaim(pk: string): Promise<ClaimItem | null> {
-    const { Item } = await this.client.send(
-      new GetCommand({
+    const { Item } = await this.fast.send(
+      new GetItemCommand({
         TableName: this.tableName,
-        Key: { PK: pk, SK: 'CLAIM' },
+        Key: toAttributeMap({ PK: pk, SK: 'CLAIM' }),
         ConsistentRead: true,
       }),
     );
-    return Item ? toClaimItem(Item) : null;
+    const claim = fromAttributeMap(Item);
+    return claim ? toClaimItem(claim) : null;
   }
 
   private claimTtl(nowMs: number): number {
