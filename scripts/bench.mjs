@@ -6,7 +6,8 @@
 //
 // Options: --quick (≈60 s smoke), --connections=50,200, --duration=20 (seconds per scenario),
 //          --pool=N (main pool), --profile (API under --cpu-prof, profiles in bench/profiles),
-//          --profile-engine (dynalite under --cpu-prof, bench/profiles/engine), --skip-build.
+//          --profile-engine (dynalite under --cpu-prof, bench/profiles/engine), --skip-build,
+//          --smoke (correctness only, < 1 min, nothing written; meant for `npm test`).
 // Each scenario reports CPU ms per request of the API, the engine and the load generator.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -28,13 +29,16 @@ const args = Object.fromEntries(
     return [k, v ?? 'true'];
   }),
 );
-const quick = args.quick === 'true';
+// --smoke: correctness only (for `npm test`): small pool, short scenarios, no ceiling, no scaling,
+// nothing written; exits 1 on a double allocation, a student with two sandboxes or a false 409.
+const smoke = args.smoke === 'true';
+const quick = smoke || args.quick === 'true';
 const connectionsList = (args.connections ?? '50,200').split(',').map(Number);
-const duration = Number(args.duration ?? (quick ? 5 : 20));
+const duration = Number(args.duration ?? (smoke ? 3 : quick ? 5 : 20));
 const WARM_UP_REQUESTS = 200;
 const PREFIXES = Array.from({ length: 10 }, (_, i) => `bench-p${i}-`);
-const mainPool = Number(args.pool ?? (quick ? 30_000 : 120_000));
-const scalingPools = quick ? [1_000, 20_000] : [1_000, 100_000];
+const mainPool = Number(args.pool ?? (smoke ? 8_000 : quick ? 30_000 : 120_000));
+const scalingPools = smoke ? [] : quick ? [1_000, 20_000] : [1_000, 100_000];
 const token = `bench-track-${randomBytes(8).toString('hex')}`;
 const adminToken = `bench-admin-${randomBytes(8).toString('hex')}`;
 
@@ -241,12 +245,7 @@ async function main() {
   const engine = await startDynalite(
     args['profile-engine'] === 'true'
       ? {
-          nodeArgs: [
-            '--cpu-prof',
-            '--cpu-prof-dir=bench/profiles/engine',
-            '-r',
-            new URL('./bench/exit-on-signal.cjs', import.meta.url).pathname,
-          ],
+          nodeArgs: ['--cpu-prof', '--cpu-prof-dir=bench/profiles/engine'],
         }
       : {},
   );
@@ -282,20 +281,22 @@ async function main() {
         `${PREFIXES[i % PREFIXES.length]}${String(Math.floor(i / PREFIXES.length)).padStart(6, '0')}`,
     );
 
-    log('engine ceiling: conditional UpdateItem/s from a plain SDK client');
     const ceilingRun = {
       endpoint: engine.endpoint,
       tableName: mainTable,
       connections: connectionsList[0],
       seconds: quick ? 3 : 10,
     };
-    results.engine_ceiling_per_s = await measureEngineCeiling(ceilingRun);
-    // The same writes without an SDK: the engine's own limit on this machine (for reference).
-    results.engine_raw_ceiling_per_s = await measureRawEngineCeiling(ceilingRun);
-    log(
-      `  engine ceiling ${results.engine_ceiling_per_s}/s at ${connectionsList[0]} in flight ` +
-        `(no SDK: ${results.engine_raw_ceiling_per_s}/s)`,
-    );
+    if (!smoke) {
+      log('engine ceiling: conditional UpdateItem/s from a plain SDK client');
+      results.engine_ceiling_per_s = await measureEngineCeiling(ceilingRun);
+      // The same writes without an SDK: the engine's own limit on this machine (for reference).
+      results.engine_raw_ceiling_per_s = await measureRawEngineCeiling(ceilingRun);
+      log(
+        `  engine ceiling ${results.engine_ceiling_per_s}/s at ${connectionsList[0]} in flight ` +
+          `(no SDK: ${results.engine_raw_ceiling_per_s}/s)`,
+      );
+    }
 
     const api = await startApi(engine.endpoint, mainTable);
     const ledger = new Ledger();
@@ -412,14 +413,38 @@ async function main() {
       scaling_large_pool: scalingPools[1],
       duration_s: Math.round((Date.now() - started) / 1000),
     });
-    write(results);
+    if (smoke) {
+      log(
+        `smoke: double ${results.double_allocations}, students with two ` +
+          `${results.students_with_two}, false 409 ${results.false_409}`,
+      );
+    } else {
+      write(results);
+    }
   } finally {
     // Never leave an API process behind, even when a scenario throws.
     for (const api of [...running]) await api.stop();
     await engine.stop();
   }
-  const failedCorrectness = results.double_allocations > 0 || results.students_with_two > 0;
+  const failedCorrectness =
+    results.double_allocations > 0 ||
+    results.students_with_two > 0 ||
+    (smoke && results.false_409 > 0);
   process.exit(failedCorrectness ? 1 : 0);
+}
+
+/** Inserts the row at the end of the results table (the first table whose header is `| date`). */
+function addResultRow(file, row) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| date'));
+  if (header === -1) {
+    appendFileSync(file, `${row}\n`);
+    return;
+  }
+  let end = header;
+  while (end + 1 < lines.length && lines[end + 1]?.startsWith('|')) end += 1;
+  lines.splice(end + 1, 0, row);
+  writeFileSync(file, lines.join('\n'));
 }
 
 function cpuText(r) {
@@ -452,7 +477,7 @@ function write(results) {
     results.students_with_two,
     results.false_409,
   ];
-  appendFileSync('bench/README.md', `| ${row.join(' | ')} |\n`);
+  addResultRow('bench/README.md', `| ${row.join(' | ')} |`);
   log(`results: bench/results/latest.json\n${json}`);
 }
 

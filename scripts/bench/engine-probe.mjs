@@ -54,12 +54,7 @@ async function main() {
   const engine = await startDynalite(
     args['engine-prof']
       ? {
-          nodeArgs: [
-            '--cpu-prof',
-            `--cpu-prof-dir=${args['engine-prof']}`,
-            '-r',
-            new URL('./exit-on-signal.cjs', import.meta.url).pathname,
-          ],
+          nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args['engine-prof']}`],
         }
       : {},
   );

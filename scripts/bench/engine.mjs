@@ -1,6 +1,6 @@
 // Starts a dynalite process on loopback for the benchmark and measures the engine ceiling:
 // conditional UpdateItem/s from a plain SDK client at a given concurrency.
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
@@ -35,24 +35,51 @@ export async function waitForPort(port, timeoutMs = 15000) {
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
-/** dynalite as its own in-memory process (measured fastest on these machines). */
+// Runs in the child: dynalite in memory on loopback; exits when the bench process goes away (the
+// IPC channel closes), so a crashed or killed bench never leaves an engine behind.
+const DYNALITE_SCRIPT = `
+const dynalite = require(process.env.DYNALITE_MODULE);
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(Number(process.env.DYNALITE_PORT), '127.0.0.1', () => process.send({ ready: true }));
+const exit = () => process.exit(0); // a normal exit, so --cpu-prof writes its profile
+process.on('disconnect', exit);
+process.on('SIGTERM', exit);
+process.on('SIGINT', exit);
+`;
+
+/**
+ * dynalite as its own in-memory process (measured fastest on these machines). `nodeArgs` (e.g.
+ * `--cpu-prof`) go to that process.
+ */
 export async function startDynalite({ nodeArgs = [] } = {}) {
   const port = await freePort();
-  const cli = require.resolve('dynalite/cli.js');
-  const cliArgs = ['--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0'];
-  const child = spawn(process.execPath, [...nodeArgs, cli, ...cliArgs], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = fork('-e', [DYNALITE_SCRIPT], {
+    execArgv: nodeArgs,
+    env: {
+      ...process.env,
+      DYNALITE_MODULE: require.resolve('dynalite'),
+      DYNALITE_PORT: String(port),
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`dynalite exited early (${code})`)));
+  });
+  child.removeAllListeners('exit');
   await waitForPort(port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        // SIGINT: dynalite's CLI exits through Node's default handler (profiles get written).
-        child.kill('SIGINT');
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (child.connected) child.disconnect();
       }),
   };
 }

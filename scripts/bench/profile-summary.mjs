@@ -50,6 +50,25 @@ for (const [id, us] of self) {
   functions.set(key, (functions.get(key) ?? 0) + us);
 }
 
+// Native and node-internal time charged to the nearest caller that is a package or our code, so
+// socket writes, hashing and promise machinery land on whoever asked for them.
+const parentOf = new Map();
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parentOf.set(child, node.id);
+const isOwner = (area) => !area.startsWith('(') && !area.startsWith('node:');
+const charged = new Map();
+for (const [id, us] of self) {
+  let node = byId.get(id);
+  let area = node ? areaOf(node) : '(unknown)';
+  const own = area;
+  while (node && !isOwner(area)) {
+    node = byId.get(parentOf.get(node.id));
+    if (node) area = areaOf(node);
+  }
+  const key = node ? area : own;
+  charged.set(key, (charged.get(key) ?? 0) + us);
+}
+
 const fmt = (us) => {
   const pct = ((100 * us) / totalUs).toFixed(1).padStart(5);
   const perUnit = per ? `  ${(us / per).toFixed(1).padStart(7)} µs/unit` : '';
@@ -58,6 +77,10 @@ const fmt = (us) => {
 console.log(`${file}: ${(totalUs / 1e6).toFixed(2)} s sampled${per ? `, ${per} units` : ''}`);
 console.log('\nself time by area');
 for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  console.log(`${fmt(us)}  ${area}`);
+}
+console.log('\ntime charged to the nearest package or project (native/internal → caller)');
+for (const [area, us] of [...charged].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${fmt(us)}  ${area}`);
 }
 console.log('\ntop functions (self)');

@@ -73,5 +73,5 @@ export function createDocumentClient(config: DocumentClientConfig): DynamoDBDocu
  * commands unchanged (its marshalling is attached by its own command classes only).
  */
 export function lowLevelClientOf(client: DynamoDBDocumentClient): DynamoDBClient {
-  return lowLevelClients.get(client) ?? (client);
+  return lowLevelClients.get(client) ?? client;
 }
