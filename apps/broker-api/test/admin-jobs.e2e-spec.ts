@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startSimulator, type RunningSimulator } from '@broker/csp-simulator';
+import { SANDBOX_EVENT_LOG, type SandboxEventLog } from '@broker/domain';
 import { REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
 import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
 
@@ -89,6 +90,15 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
       const res = await admin('/v1/admin/cleanup');
       expectProblem(res, 409, 'JOB_ALREADY_RUNNING');
       expect(res.headers['retry-after']).toBeDefined();
+      // The refused trigger is still an admin action in the event log.
+      const events = t.app.get<SandboxEventLog>(SANDBOX_EVENT_LOG);
+      const recent = await events.list({ type: 'admin_action', limit: 5 });
+      expect(recent.items[0]).toMatchObject({
+        action: 'trigger_cleanup',
+        actor: { kind: 'admin', id: 'ops' },
+        requestId: res.headers['x-request-id'],
+        details: { outcome: 'already_running' },
+      });
     } finally {
       await leases.release(held!);
     }

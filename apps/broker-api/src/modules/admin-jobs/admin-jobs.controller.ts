@@ -19,9 +19,16 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
-import { JobAlreadyRunningError, JobFailedError, JobRunNotFoundError } from '@broker/domain';
+import {
+  JobAlreadyRunningError,
+  JobFailedError,
+  JobRunNotFoundError,
+  SANDBOX_EVENT_LOG,
+  type SandboxEventLog,
+} from '@broker/domain';
 import type { JobTrigger } from '@broker/jobs';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
+import { RequestId } from '../allocation/allocation-headers';
 import { ProblemDto } from '../allocation/dto/problem.dto';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
@@ -39,6 +46,7 @@ export class AdminJobsController {
   constructor(
     @Inject(JOB_TRIGGER) private readonly trigger: JobTrigger,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SANDBOX_EVENT_LOG) private readonly events: SandboxEventLog,
   ) {}
 
   @Post('sync')
@@ -57,8 +65,9 @@ export class AdminJobsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: TriggerQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestId() requestId: string | undefined,
   ): Promise<JobRunResponseDto> {
-    return this.run('sync', principal, query, reply);
+    return this.run('sync', principal, query, reply, requestId);
   }
 
   @Post('cleanup')
@@ -78,8 +87,9 @@ export class AdminJobsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: TriggerQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestId() requestId: string | undefined,
   ): Promise<JobRunResponseDto> {
-    return this.run('cleanup', principal, query, reply);
+    return this.run('cleanup', principal, query, reply, requestId);
   }
 
   @Get('jobs/runs/:runId')
@@ -104,10 +114,23 @@ export class AdminJobsController {
     principal: Principal,
     query: TriggerQueryDto,
     reply: FastifyReply,
+    requestId: string | undefined,
   ): Promise<JobRunResponseDto> {
     const outcome = await this.trigger.trigger(job, {
       triggeredBy: principal.tokenName,
       waitMs: query.wait !== undefined ? query.wait * 1000 : this.config.adminJobWaitMs,
+    });
+    // The trigger itself is an admin action (the job's row changes are recorded by the job).
+    this.events.record({
+      type: 'admin_action',
+      sandboxId: null,
+      actor: { kind: 'admin', id: principal.tokenName },
+      action: `trigger_${job}`,
+      ...(requestId ? { requestId } : {}),
+      details:
+        outcome.kind === 'busy'
+          ? { outcome: 'already_running' }
+          : { outcome: outcome.kind, run_id: outcome.record.runId },
     });
     switch (outcome.kind) {
       case 'busy':
