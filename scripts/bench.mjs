@@ -192,6 +192,8 @@ function allocationScenario(api, ledger, connections, label, { prefixed = false,
         students.push(req.student);
       } else if (status === 409) {
         false409 += 1; // pools are sized never to run out: every 409 is a false one (checked after)
+        if (process.env.BENCH_DEBUG_409)
+          process.stderr.write(`409 ${req.headers['x-sandbox-name-prefix'] ?? ''} ${body}\n`);
       }
     },
   }).then((r) => ({ ...r, students, false409 }));
