@@ -1,4 +1,5 @@
 import type { NewSandboxEvent, SandboxEventLog, SandboxStatus } from '@broker/domain';
+import { errorText, type JobLogger } from '../runner/job';
 
 /**
  * Records a transition a job's conditional write made (call it only after the write succeeded).
@@ -24,4 +25,43 @@ export function recordJobTransition(
     action: change.action,
     ...(change.details !== undefined ? { details: change.details } : {}),
   });
+}
+
+/**
+ * Applies one conditional transition to each due sandbox in turn (stopping on `stop`), records
+ * each that took effect, and counts the rest: a write that throws is logged and counted as
+ * failed (the next run retries it); a write whose condition no longer held is not an error.
+ */
+export async function transitionEach(
+  sandboxIds: readonly string[],
+  options: {
+    readonly job: string;
+    readonly stop: AbortSignal;
+    readonly write: (sandboxId: string) => Promise<boolean>;
+    readonly change: {
+      readonly from: SandboxStatus;
+      readonly to: SandboxStatus;
+      readonly action: string;
+    };
+    readonly events: SandboxEventLog | undefined;
+    readonly logger: JobLogger;
+  },
+): Promise<{ changed: number; failed: number }> {
+  const counts = { changed: 0, failed: 0 };
+  for (const sandboxId of sandboxIds) {
+    if (options.stop.aborted) break;
+    try {
+      if (await options.write(sandboxId)) {
+        counts.changed += 1;
+        recordJobTransition(options.events, options.job, { sandboxId, ...options.change });
+      }
+    } catch (error) {
+      counts.failed += 1;
+      options.logger.warn(
+        { job: options.job, sandboxId, err: errorText(error) },
+        `${options.change.action} failed`,
+      );
+    }
+  }
+  return counts;
 }

@@ -9,15 +9,9 @@ import {
   type SandboxLifecycleRepository,
   type SandboxRepository,
 } from '@broker/domain';
-import { recordJobTransition } from '../events/job-events';
+import { transitionEach } from '../events/job-events';
 import { sandboxesIn } from '../limits/pages';
-import {
-  errorText,
-  silentJobLogger,
-  type Job,
-  type JobContext,
-  type JobLogger,
-} from '../runner/job';
+import { silentJobLogger, type Job, type JobContext, type JobLogger } from '../runner/job';
 
 export interface ExpiryResult {
   checked: number;
@@ -61,23 +55,20 @@ export class ExpiryJob implements Job<ExpiryResult> {
       result.checked += 1;
       if (isDueForExpiry(row, now, lease)) due.push(row.sandboxId);
     }
-    for (const sandboxId of due) {
-      if (ctx.stop.aborted) break;
-      try {
-        if (await lifecycle.expire(sandboxId, cutoff)) {
-          result.expired += 1;
-          recordJobTransition(this.deps.events, this.name, {
-            sandboxId,
-            from: SandboxStatus.Allocated,
-            to: SandboxStatus.PendingDeletion,
-            action: 'expire',
-          });
-        }
-      } catch (error) {
-        result.failed += 1;
-        logger.warn({ job: this.name, sandboxId, err: errorText(error) }, 'expire failed');
-      }
-    }
+    const { changed, failed } = await transitionEach(due, {
+      job: this.name,
+      stop: ctx.stop,
+      write: (sandboxId) => lifecycle.expire(sandboxId, cutoff),
+      change: {
+        from: SandboxStatus.Allocated,
+        to: SandboxStatus.PendingDeletion,
+        action: 'expire',
+      },
+      events: this.deps.events,
+      logger,
+    });
+    result.expired = changed;
+    result.failed = failed;
     return result;
   }
 }

@@ -6,15 +6,9 @@ import {
   type SandboxLifecycleRepository,
   type SandboxRepository,
 } from '@broker/domain';
-import { recordJobTransition } from '../events/job-events';
+import { transitionEach } from '../events/job-events';
 import { sandboxesIn } from '../limits/pages';
-import {
-  errorText,
-  silentJobLogger,
-  type Job,
-  type JobContext,
-  type JobLogger,
-} from '../runner/job';
+import { silentJobLogger, type Job, type JobContext, type JobLogger } from '../runner/job';
 
 export interface StalePurgeResult {
   checked: number;
@@ -56,23 +50,16 @@ export class StalePurgeJob implements Job<StalePurgeResult> {
       result.checked += 1;
       if ((row.staleSince ?? row.updatedAt) <= cutoff) due.push(row.sandboxId);
     }
-    for (const sandboxId of due) {
-      if (ctx.stop.aborted) break;
-      try {
-        if (await lifecycle.purgeStale(sandboxId, cutoff)) {
-          result.purged += 1;
-          recordJobTransition(this.deps.events, this.name, {
-            sandboxId,
-            from: SandboxStatus.Stale,
-            to: SandboxStatus.Deleted,
-            action: 'purge_stale',
-          });
-        }
-      } catch (error) {
-        result.failed += 1;
-        logger.warn({ job: this.name, sandboxId, err: errorText(error) }, 'stale purge failed');
-      }
-    }
+    const { changed, failed } = await transitionEach(due, {
+      job: this.name,
+      stop: ctx.stop,
+      write: (sandboxId) => lifecycle.purgeStale(sandboxId, cutoff),
+      change: { from: SandboxStatus.Stale, to: SandboxStatus.Deleted, action: 'purge_stale' },
+      events: this.deps.events,
+      logger,
+    });
+    result.purged = changed;
+    result.failed = failed;
     return result;
   }
 }
