@@ -25,9 +25,19 @@ import { Ledger, runScenario } from './bench/load.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
+    const [k, ...v] = a.replace(/^--/, '').split('=');
+    return [k, v.length > 0 ? v.join('=') : 'true'];
   }),
+);
+// --only=ceiling,repeat,prefix,release,scaling: allocate always runs, plus these (for quick
+// before/after experiments; nothing is written). --api-env=K=V,K=V: extra API environment.
+const only = args.only ? new Set(args.only.split(',')) : null;
+const wants = (scenario) => only === null || only.has(scenario);
+const apiEnv = Object.fromEntries(
+  (args['api-env'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 // --smoke: correctness only (for `npm test`): small pool, short scenarios, no ceiling, no scaling,
 // nothing written; exits 1 on a double allocation, a student with two sandboxes or a false 409.
@@ -139,6 +149,7 @@ async function startApi(endpoint, tableName) {
       // The benchmark drives thousands of students from one client: keep the limiter out of the way.
       RATE_LIMIT_PER_SEC: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      ...apiEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -161,6 +172,16 @@ async function startApi(endpoint, tableName) {
   };
   running.add(api);
   return api;
+}
+
+/** 409 answers by problem `code` over the whole run (in the results, to diagnose a false 409). */
+const false409Codes = {};
+function problemCode(body) {
+  try {
+    return String(JSON.parse(body).code ?? 'no code');
+  } catch {
+    return 'not json';
+  }
 }
 
 const headersFor = (student, prefix) => ({
@@ -192,6 +213,8 @@ function allocationScenario(api, ledger, connections, label, { prefixed = false,
         students.push(req.student);
       } else if (status === 409) {
         false409 += 1; // pools are sized never to run out: every 409 is a false one (checked after)
+        const code = problemCode(body);
+        false409Codes[code] = (false409Codes[code] ?? 0) + 1;
         if (process.env.BENCH_DEBUG_409)
           process.stderr.write(`409 ${req.headers['x-sandbox-name-prefix'] ?? ''} ${body}\n`);
       }
@@ -289,7 +312,7 @@ async function main() {
       connections: connectionsList[0],
       seconds: quick ? 3 : 10,
     };
-    if (!smoke) {
+    if (!smoke && wants('ceiling')) {
       log('engine ceiling: conditional UpdateItem/s from a plain SDK client');
       results.engine_ceiling_per_s = await measureEngineCeiling(ceilingRun);
       // The same writes without an SDK: the engine's own limit on this machine (for reference).
@@ -318,56 +341,62 @@ async function main() {
     }
 
     const c0 = connectionsList[0];
-    log(`repeat: the same ${firstStudents.length} students again, ${c0} connections`);
-    const repeat = await runScenario({
-      url: api.url,
-      connections: c0,
-      duration: Math.min(duration, 10),
-      label: 'repeat',
-      pids: pidsOf(api),
-      next: (i) => {
-        const student = firstStudents[i % firstStudents.length];
-        return { student, path: '/v1/allocate', headers: headersFor(student) };
-      },
-      onAnswer: (status, body, req) => {
-        if (status === 200 || status === 201)
-          ledger.record(req.student, JSON.parse(body).sandbox_id, status);
-      },
-    });
-    results.scenarios.repeat_c50 = strip(repeat);
-    log(
-      `  ${repeat.per_s}/s p99 ${repeat.p99_ms} ms ${JSON.stringify(repeat.statuses)}${cpuText(repeat)}`,
-    );
+    if (wants('repeat')) {
+      log(`repeat: the same ${firstStudents.length} students again, ${c0} connections`);
+      const repeat = await runScenario({
+        url: api.url,
+        connections: c0,
+        duration: Math.min(duration, 10),
+        label: 'repeat',
+        pids: pidsOf(api),
+        next: (i) => {
+          const student = firstStudents[i % firstStudents.length];
+          return { student, path: '/v1/allocate', headers: headersFor(student) };
+        },
+        onAnswer: (status, body, req) => {
+          if (status === 200 || status === 201)
+            ledger.record(req.student, JSON.parse(body).sandbox_id, status);
+        },
+      });
+      results.scenarios.repeat_c50 = strip(repeat);
+      log(
+        `  ${repeat.per_s}/s p99 ${repeat.p99_ms} ms ${JSON.stringify(repeat.statuses)}${cpuText(repeat)}`,
+      );
+    }
 
-    log(`prefix: ${PREFIXES.length} name prefixes, ${c0} connections`);
-    const prefix = await allocationScenario(api, ledger, c0, 'prefix', { prefixed: true });
-    false409 += prefix.false409;
-    results.scenarios.prefix_c50 = strip(prefix);
-    log(
-      `  ${prefix.per_s}/s p99 ${prefix.p99_ms} ms ${JSON.stringify(prefix.statuses)}${cpuText(prefix)}`,
-    );
+    if (wants('prefix')) {
+      log(`prefix: ${PREFIXES.length} name prefixes, ${c0} connections`);
+      const prefix = await allocationScenario(api, ledger, c0, 'prefix', { prefixed: true });
+      false409 += prefix.false409;
+      results.scenarios.prefix_c50 = strip(prefix);
+      log(
+        `  ${prefix.per_s}/s p99 ${prefix.p99_ms} ms ${JSON.stringify(prefix.statuses)}${cpuText(prefix)}`,
+      );
+    }
 
-    const held = [...ledger.studentToSandbox.entries()];
-    log(`release: mark-for-deletion for ${held.length} allocations`);
-    const release = await runScenario({
-      url: api.url,
-      connections: c0,
-      amount: held.length,
-      label: 'release',
-      pids: pidsOf(api),
-      next: (i) => {
-        const [student, sandboxId] = held[i % held.length];
-        return {
-          student,
-          path: `/v1/sandboxes/${sandboxId}/mark-for-deletion`,
-          headers: headersFor(student),
-        };
-      },
-    });
-    results.scenarios.release_c50 = strip(release);
-    log(
-      `  ${release.per_s}/s p99 ${release.p99_ms} ms ${JSON.stringify(release.statuses)}${cpuText(release)}`,
-    );
+    if (wants('release')) {
+      const held = [...ledger.studentToSandbox.entries()];
+      log(`release: mark-for-deletion for ${held.length} allocations`);
+      const release = await runScenario({
+        url: api.url,
+        connections: c0,
+        amount: held.length,
+        label: 'release',
+        pids: pidsOf(api),
+        next: (i) => {
+          const [student, sandboxId] = held[i % held.length];
+          return {
+            student,
+            path: `/v1/sandboxes/${sandboxId}/mark-for-deletion`,
+            headers: headersFor(student),
+          };
+        },
+      });
+      results.scenarios.release_c50 = strip(release);
+      log(
+        `  ${release.per_s}/s p99 ${release.p99_ms} ms ${JSON.stringify(release.statuses)}${cpuText(release)}`,
+      );
+    }
     await api.stop();
 
     const remaining = await countAvailable(repo);
@@ -377,8 +406,9 @@ async function main() {
     results.double_allocations = ledger.doubleAllocations() + check.mismatched;
     results.students_with_two = check.studentsWithTwo + ledger.repeatMismatches;
     results.false_409 = remaining > 0 ? false409 : 0;
+    results.false_409_codes = false409Codes;
 
-    for (const size of scalingPools) {
+    for (const size of wants('scaling') ? scalingPools : []) {
       const table = `bench-scale-${size}-${Date.now()}`;
       await seed(
         repoLib,
@@ -415,10 +445,11 @@ async function main() {
       scaling_large_pool: scalingPools[1],
       duration_s: Math.round((Date.now() - started) / 1000),
     });
-    if (smoke) {
+    if (smoke || only !== null) {
       log(
         `smoke: double ${results.double_allocations}, students with two ` +
-          `${results.students_with_two}, false 409 ${results.false_409}`,
+          `${results.students_with_two}, false 409 ${results.false_409} ` +
+          JSON.stringify(results.false_409_codes),
       );
     } else {
       write(results);

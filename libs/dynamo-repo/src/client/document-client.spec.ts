@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, lowLevelClientOf } from './document-client';
+import {
+  createDocumentClient,
+  HOT_PATH_DROPPED_MIDDLEWARE,
+  lowLevelClientOf,
+} from './document-client';
 
 describe('createDocumentClient', () => {
   it('pairs the DocumentClient with a low-level client on the same sockets, middleware cached', () => {
@@ -19,6 +23,19 @@ describe('createDocumentClient', () => {
     expect(names(document)).not.toContain('loggerMiddleware');
     expect(names(lowLevelClientOf(document))).not.toContain('loggerMiddleware');
     expect(names(lowLevelClientOf(document))).toContain('httpSigningMiddleware');
+    document.destroy();
+  });
+
+  it('keeps signing and retries but drops user agent and recursion detection on the hot path', () => {
+    const document = createDocumentClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const hot = lowLevelClientOf(document).middlewareStack.identify().join(' ');
+    for (const name of HOT_PATH_DROPPED_MIDDLEWARE) {
+      expect(hot).not.toContain(name);
+      expect(document.middlewareStack.identify().join(' ')).toContain(name);
+    }
+    expect(hot).toContain('retryMiddleware');
+    expect(hot).toContain('httpSigningMiddleware');
+    expect(hot).toContain('hostHeaderMiddleware');
     document.destroy();
   });
 

@@ -4,6 +4,7 @@ import pino, { type LoggerOptions } from 'pino';
 import type { AutoLoggingOptions } from 'pino-http';
 import { createLoggerParams, scrubbingDestination } from './logger-params';
 
+/** A pino logger writing through the same scrubbing destination the apps use. */
 function capture(options: LoggerOptions): { logger: pino.Logger; lines: () => unknown[] } {
   const chunks: string[] = [];
   const stream = new Writable({
@@ -12,7 +13,7 @@ function capture(options: LoggerOptions): { logger: pino.Logger; lines: () => un
       done();
     },
   });
-  const logger = pino(options, stream);
+  const logger = pino(options, scrubbingDestination({ write: (line) => stream.write(line) }, []));
   return { logger, lines: () => chunks.map((c) => JSON.parse(c) as unknown) };
 }
 
@@ -33,16 +34,28 @@ describe('createLoggerParams', () => {
     logger.info(
       {
         req: { headers: { authorization: 'Bearer s3cret', cookie: 'sid=1', host: 'h' } },
-        token: 't1',
-        config: { password: 'p1', nested: { secret: 's1', apiKey: 'k1' } },
+        token: { value: 't1' },
+        config: {
+          password: 'p1',
+          nested: { secret: 's1', apiKey: 'k1', deeper: { client_secret: 'c"1\\', pin: 42 } },
+          list: [{ access_token: 'a1' }, { refresh_token: 1234 }],
+        },
       },
       'hello',
     );
     const line = JSON.stringify(lines()[0]);
-    for (const value of ['s3cret', 'sid=1', 't1', 'p1', 's1', 'k1']) {
+    for (const value of ['s3cret', 'sid=1', 't1', 'p1', 's1', 'k1', 'c\\"1', 'a1', '1234']) {
       expect(line).not.toContain(value);
     }
     expect(line).toContain('"host":"h"');
+    expect(line).toContain('"pin":42');
+    expect(lines()[0]).toMatchObject({
+      token: '[redacted]',
+      config: {
+        nested: { secret: '[redacted]', deeper: { client_secret: '[redacted]', pin: 42 } },
+        list: [{ access_token: '[redacted]' }, { refresh_token: '[redacted]' }],
+      },
+    });
   });
 
   it('skips health and metrics requests, with or without a query string', () => {

@@ -26,33 +26,6 @@ export interface LoggerSettings {
 /** Secrets shorter than this are not scrubbed (they would mangle ordinary words). */
 const MIN_SCRUBBED_SECRET_LENGTH = 6;
 
-/**
- * Wraps a destination so no written line contains one of `secrets` (raw or JSON-escaped). A line
- * without any costs one `includes` per secret.
- */
-export function scrubbingDestination(
-  target: DestinationStream,
-  secrets: readonly string[],
-): DestinationStream {
-  const needles = [
-    ...new Set(
-      secrets
-        .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH)
-        .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]),
-    ),
-  ].sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return target;
-  return {
-    write(line: string): void {
-      let out = line;
-      for (const needle of needles) {
-        if (out.includes(needle)) out = out.split(needle).join('[redacted]');
-      }
-      target.write(out);
-    },
-  };
-}
-
 const SENSITIVE_KEYS = [
   'authorization',
   'cookie',
@@ -75,16 +48,51 @@ const SENSITIVE_KEYS = [
 ];
 
 /**
- * Redaction paths: headers that carry credentials, and sensitive-looking keys at the first three
- * depths of any log object (pino's redaction matches exact keys, not substrings).
+ * pino redaction paths: headers that carry credentials and sensitive keys at the top level (any
+ * value type). Explicit paths only: the 36 wildcard paths (`*.key`, `*.*.key`) we had cost ~65 µs
+ * per line against ~5 µs without them (measured with pino 10 on a request line); deeper scalar
+ * values are redacted on the written line instead (`scrubbingDestination`), at any depth.
  */
 export const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  ...SENSITIVE_KEYS,
 ];
+
+/** `"<sensitive key>":<string, number or boolean>` anywhere in a JSON line. */
+const SENSITIVE_SCALAR = new RegExp(
+  `"(${SENSITIVE_KEYS.join('|')})":(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d[^,}\\]]*|true|false)`,
+  'gi',
+);
+
+/**
+ * Wraps a destination so no written line contains one of `secrets` (raw or JSON-escaped) or a
+ * scalar value under a sensitive key name at any depth. A clean line costs one regular-expression
+ * scan plus one `includes` per secret.
+ */
+export function scrubbingDestination(
+  target: DestinationStream,
+  secrets: readonly string[],
+): DestinationStream {
+  const needles = [
+    ...new Set(
+      secrets
+        .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH)
+        .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
+  return {
+    write(line: string): void {
+      let out = line.replace(SENSITIVE_SCALAR, '"$1":"[redacted]"');
+      for (const needle of needles) {
+        if (out.includes(needle)) out = out.split(needle).join('[redacted]');
+      }
+      target.write(out);
+    },
+  };
+}
 
 function hasPinoPretty(): boolean {
   try {
