@@ -143,13 +143,13 @@ describe('worker jobs on dynalite + the CSP simulator', () => {
     });
   });
 
-  it('repairs a claim left by a crash between the claim write and the sandbox update', async () => {
+  it('repairs a listed claim left by a crash between the claim write and the sandbox update', async () => {
     const { jobs, pool, clock, storage } = await setup();
     await jobs.runOnce('sync');
     const nowMs = clock.nowMs();
     const victim = (await pool.list({ status: SandboxStatus.Available, limit: 1 })).items[0];
     if (!victim) throw new Error('no sandbox');
-    // What a writer that died right after its claim put leaves behind.
+    // What a writer that took over a claim and died right after leaves behind (listed for repair).
     await storage.client.send(
       new PutCommand({
         TableName: storage.tableName,
@@ -161,6 +161,7 @@ describe('worker jobs on dynalite + the CSP simulator', () => {
           nowMs,
           deadlineMs: nowMs + CLAIM_POLICY.writerWindowMs,
           ttl: Math.floor(nowMs / 1000) + 86_400,
+          listed: true,
         }),
       }),
     );

@@ -25,7 +25,7 @@ export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
     return {
       repo,
       secondRepo,
-      async plantClaim(claim: AllocationClaim) {
+      async plantClaim(claim: AllocationClaim, listed = true) {
         const item = newClaimItem({
           studentId: claim.studentId,
           idempotencyKey: claim.idempotencyKey,
@@ -34,6 +34,7 @@ export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
           nowMs: claim.createdAt,
           deadlineMs: claim.deadlineMs,
           ttl: Math.floor(claim.deadlineMs / 1000) + 86_400,
+          listed,
         });
         await client.send(new PutCommand({ TableName: tableName, Item: item }));
       },

@@ -1,8 +1,8 @@
 import { ALL_INDEXES } from '../src/schema';
-import { DynamoSandboxRepository, ensureTable } from '../src';
+import { DynamoSandboxRepository, ensureTable, newClaimItem } from '../src';
 import { createTestTable, type RunningEngine, startDynalite } from '../src/testing';
 import { aProviderPool, FixedClock } from '@broker/domain/testing';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 
 describe('DynamoDB table and item layout (dynalite)', () => {
   let engine: RunningEngine;
@@ -46,6 +46,22 @@ describe('DynamoDB table and item layout (dynalite)', () => {
         const first = page.items[0];
         if (first?.ownerId) await repo.release(first.sandboxId, first.ownerId);
       }
+      // Claims taken over from dead writers are listed through TypeIndex; the same deadline for
+      // all of them: only the claim key keeps their index keys apart.
+      for (let i = 0; i < 10; i += 1) {
+        const nowMs = clock.nowMs();
+        const item = newClaimItem({
+          studentId: `dead${i}`,
+          idempotencyKey: `dead${i}`,
+          sandboxId: 'none',
+          token: `t${i}`,
+          nowMs,
+          deadlineMs: nowMs,
+          ttl: 0,
+          listed: true,
+        });
+        await client.send(new PutCommand({ TableName: tableName, Item: item }));
+      }
       const { Items = [] } = await client.send(
         new ScanCommand({ TableName: tableName, ConsistentRead: true }),
       );
@@ -61,8 +77,8 @@ describe('DynamoDB table and item layout (dynalite)', () => {
         expect(item['status_pk']).toMatch(new RegExp(`^${String(item['status'])}#\\d\\d$`));
         expect(item['avail_pk'] !== undefined).toBe(item['status'] === 'available');
       }
-      // Open claims are listed through TypeIndex.
-      expect(Items.filter((item) => item['type_pk'] !== undefined)).toHaveLength(25);
+      // First allocations list no claim; the ten planted ones are listed.
+      expect(Items.filter((item) => item['type_pk'] !== undefined)).toHaveLength(10);
     } finally {
       client.destroy();
     }

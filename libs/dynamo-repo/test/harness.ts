@@ -16,7 +16,8 @@ export interface ContractHarness {
   /** A second, independent repository on the same store (another API process). */
   readonly secondRepo: SandboxRepository;
   /** Write a claim as a writer that crashed right after its claim put would leave it. */
-  plantClaim(claim: AllocationClaim): Promise<void>;
+  /** `listed` (default true): as a takeover leaves it, in the repair job's open-claims index. */
+  plantClaim(claim: AllocationClaim, listed?: boolean): Promise<void>;
   /** The late sandbox write of a writer presumed dead (conditional on `available`). */
   plantLateAllocation(
     sandboxId: string,

@@ -8,7 +8,7 @@ export const memoryHarnessFactory: HarnessFactory = ({ clock, lease }) => {
     repo,
     // One process, one Map: a second instance would not share the store.
     secondRepo: repo,
-    plantClaim: (claim) => Promise.resolve(repo.plantClaim(claim)),
+    plantClaim: (claim, listed) => Promise.resolve(repo.plantClaim(claim, listed)),
     plantLateAllocation: (sandboxId, claim) => {
       repo.plantLateAllocation(sandboxId, claim);
       return Promise.resolve();

@@ -329,6 +329,37 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
         supersededSandboxIds: [],
       });
 
+      it('ordinary allocations leave nothing for the repair job (no index entry, no confirm write)', async () => {
+        await seed(repo, pool('lab-', 3));
+        await repo.allocate({ studentId: 'first', idempotencyKey: 'first' });
+        await repo.allocate({ studentId: 'second', idempotencyKey: 'second' });
+        await repo.allocate({ studentId: 'first', idempotencyKey: 'first' });
+        clock.advanceSeconds(3_600);
+        expect(await repo.listOpenClaims(clock.nowMs(), 100)).toEqual([]);
+      });
+
+      it("a first allocation's dead writer is not listed; the takeover of its claim is", async () => {
+        await seed(repo, pool('lab-', 3));
+        const [candidate] = await h.allRows();
+        await h.plantClaim(crashed(candidate?.sandboxId ?? ''), false);
+        expect(await repo.listOpenClaims(clock.nowMs(), 100)).toEqual([]);
+        const live = await repo.allocate({
+          studentId: 'crash-student',
+          idempotencyKey: 'crash-key',
+        });
+        expect(live.created).toBe(true);
+        clock.advanceSeconds(60);
+        const open = await repo.listOpenClaims(clock.nowMs(), 100);
+        expect(open).toHaveLength(1);
+        expect(open[0]).toMatchObject({
+          studentId: 'crash-student',
+          sandboxId: live.sandbox.sandboxId,
+        });
+        expect(open[0]?.supersededSandboxIds).toEqual([candidate?.sandboxId]);
+        expect(await repo.repairClaim(open[0] ?? crashed(''))).toBe('confirmed');
+        expect(await repo.listOpenClaims(clock.nowMs(), 100)).toEqual([]);
+      });
+
       it('repair removes a claim whose writer died before taking a sandbox', async () => {
         await seed(repo, pool('lab-', 2));
         const [candidate] = await h.allRows();

@@ -77,9 +77,12 @@ export interface SandboxRepository {
   countByStatus(): Promise<Record<SandboxStatus, number>>;
 
   /**
-   * Claims no repair has confirmed yet whose writer deadline (`deadlineMs`) is before the epoch-ms
-   * instant `olderThanMs` (for the repair job, e.g. `now - 60_000`). Confirmed-in-effect claims
-   * (sandbox already taken) are included until `repairClaim` confirms them.
+   * Claims listed for repair whose writer deadline (`deadlineMs`) is before the epoch-ms instant
+   * `olderThanMs` (for the repair job, e.g. `now - 60_000`). A claim is listed when it was taken
+   * over from a writer presumed dead (that writer may still take its candidate late), and stays
+   * listed until `repairClaim` confirms or removes it. A first allocation's claim is never listed:
+   * if its writer dies, the student's next request takes the claim over, so the happy path costs
+   * no index entry and no confirmation write.
    */
   listOpenClaims(olderThanMs: number, limit: number): Promise<AllocationClaim[]>;
 

@@ -84,8 +84,11 @@ export class InMemorySandboxRepository implements SandboxRepository {
     return claim ? toClaim(claim) : null;
   }
 
-  /** Write a claim as a writer that crashed after the claim put would have left it (tests). */
-  plantClaim(claim: AllocationClaim): void {
+  /**
+   * Write a claim as a writer that crashed after the claim put would have left it (tests);
+   * `listed`: as after a takeover (the repair job sees it), or as a first allocation's claim.
+   */
+  plantClaim(claim: AllocationClaim, listed = true): void {
     this.claims.set(claimKey(claim.studentId, claim.idempotencyKey), {
       studentId: claim.studentId,
       idempotencyKey: claim.idempotencyKey,
@@ -94,7 +97,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
       createdAt: claim.createdAt,
       deadlineMs: claim.deadlineMs,
       superseded: [],
-      open: true,
+      open: listed,
     });
   }
 

@@ -21,7 +21,10 @@ export interface ClaimItem {
   superseded: SupersededEntry[];
   /** Epoch seconds; DynamoDB TTL removes the claim long after its allocation has ended. */
   ttl: number;
-  /** Present while the claim is open (not yet confirmed by the repair job). */
+  /**
+   * Present while the claim is listed for the repair job: from a takeover (its history may hold a
+   * presumed-dead writer's late sandbox) until the job confirms or removes it.
+   */
   type_pk?: string;
   type_sk?: string;
 }
@@ -34,6 +37,8 @@ export interface NewClaim {
   readonly nowMs: number;
   readonly deadlineMs: number;
   readonly ttl: number;
+  /** List it for the repair job (a takeover; tests planting a crashed writer's claim). */
+  readonly listed?: boolean;
 }
 
 export function newClaimItem(claim: NewClaim): ClaimItem {
@@ -49,7 +54,7 @@ export function newClaimItem(claim: NewClaim): ClaimItem {
     deadline_ms: claim.deadlineMs,
     superseded: [],
     ttl: claim.ttl,
-    ...claimTypeKeys(pk, claim.deadlineMs),
+    ...(claim.listed === true ? claimTypeKeys(pk, claim.deadlineMs) : {}),
   };
 }
 

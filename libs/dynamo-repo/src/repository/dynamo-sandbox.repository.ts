@@ -91,6 +91,8 @@ interface HeldClaim {
   readonly token: string;
   readonly sandboxId: string;
   readonly deadlineMs: number;
+  /** In the repair job's open-claims index (only after a takeover; see `takeOverClaim`). */
+  readonly listed: boolean;
 }
 
 type AttemptOutcome =
@@ -565,31 +567,40 @@ export class DynamoSandboxRepository implements SandboxRepository {
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
-      return { pk, token: item.token, sandboxId: item.sandbox_id, deadlineMs: item.deadline_ms };
+      return {
+        pk,
+        token: item.token,
+        sandboxId: item.sandbox_id,
+        deadlineMs: item.deadline_ms,
+        listed: false,
+      };
     } catch (error) {
       if (isConditionalFailure(error)) return null;
       throw error;
     }
   }
 
-  /** Point our claim at another candidate with a fresh deadline; null when it is no longer ours. */
+  /**
+   * Point our claim at another candidate with a fresh deadline; null when it is no longer ours.
+   * A listed claim keeps its open-claims index entry in step with the new deadline.
+   */
   private async pointClaim(held: HeldClaim, candidate: Candidate): Promise<HeldClaim | null> {
     const deadlineMs = this.clock.nowMs() + CLAIM_POLICY.writerWindowMs;
-    const typeKeys = claimTypeKeys(held.pk, deadlineMs);
+    const typeKeys = held.listed ? claimTypeKeys(held.pk, deadlineMs) : null;
     try {
       await this.fast.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: toAttributeMap({ PK: held.pk, SK: 'CLAIM' }),
           UpdateExpression:
-            'SET sandbox_id = :sid, deadline_ms = :deadline, type_pk = :tpk, type_sk = :tsk',
+            'SET sandbox_id = :sid, deadline_ms = :deadline' +
+            (typeKeys ? ', type_pk = :tpk, type_sk = :tsk' : ''),
           ConditionExpression: '#token = :token AND deadline_ms = :old',
           ExpressionAttributeNames: { '#token': 'token' },
           ExpressionAttributeValues: toAttributeMap({
             ':sid': candidate.id,
             ':deadline': deadlineMs,
-            ':tpk': typeKeys.type_pk,
-            ':tsk': typeKeys.type_sk,
+            ...(typeKeys ? { ':tpk': typeKeys.type_pk, ':tsk': typeKeys.type_sk } : {}),
             ':token': held.token,
             ':old': held.deadlineMs,
           }),
@@ -605,7 +616,12 @@ export class DynamoSandboxRepository implements SandboxRepository {
   /**
    * Step 5: take over a spent claim (its allocation ended) or an abandoned one (its writer died),
    * fenced by everything we read. An abandoned writer's candidate is remembered with its token so
-   * the repair job can release it if that writer wakes up and still takes it.
+   * the repair job can release it if that writer wakes up and still takes it; that is why a
+   * claim taken over from a dead writer (and only such a claim) is listed in the open-claims
+   * index until the job has dealt with it. A first
+   * allocation's claim is not: if its writer dies, the student's next request takes it over, and
+   * nothing else can be left behind, so the happy path writes no index entry and the repair job
+   * no confirmation.
    */
   private async takeOverClaim(
     claim: ClaimItem,
@@ -615,15 +631,17 @@ export class DynamoSandboxRepository implements SandboxRepository {
     const nowMs = this.clock.nowMs();
     const token = randomUUID();
     const deadlineMs = nowMs + CLAIM_POLICY.writerWindowMs;
-    const typeKeys = claimTypeKeys(claim.PK, deadlineMs);
+    // Listed from an abandoned takeover on, until the repair job has dealt with its history.
+    const listed = abandoned || claim.type_pk !== undefined;
+    const typeKeys = listed ? claimTypeKeys(claim.PK, deadlineMs) : null;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: claim.PK, SK: claim.SK },
           UpdateExpression:
-            'SET #token = :new, sandbox_id = :sid, deadline_ms = :deadline, type_pk = :tpk, ' +
-            'type_sk = :tsk, #ttl = :ttl' +
+            'SET #token = :new, sandbox_id = :sid, deadline_ms = :deadline, #ttl = :ttl' +
+            (typeKeys ? ', type_pk = :tpk, type_sk = :tsk' : '') +
             (abandoned ? ', superseded = list_append(if_not_exists(superseded, :none), :old)' : ''),
           ConditionExpression:
             '#token = :token AND sandbox_id = :oldSid AND deadline_ms = :oldDeadline',
@@ -632,8 +650,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
             ':new': token,
             ':sid': candidate.id,
             ':deadline': deadlineMs,
-            ':tpk': typeKeys.type_pk,
-            ':tsk': typeKeys.type_sk,
+            ...(typeKeys ? { ':tpk': typeKeys.type_pk, ':tsk': typeKeys.type_sk } : {}),
             ':ttl': this.claimTtl(nowMs),
             ':token': claim.token,
             ':oldSid': claim.sandbox_id,
@@ -644,7 +661,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
           },
         }),
       );
-      return { pk: claim.PK, token, sandboxId: candidate.id, deadlineMs };
+      return { pk: claim.PK, token, sandboxId: candidate.id, deadlineMs, listed };
     } catch (error) {
       if (isConditionalFailure(error)) return null;
       throw error;
