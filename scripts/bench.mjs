@@ -174,8 +174,41 @@ async function startApi(endpoint, tableName) {
   return api;
 }
 
-/** 409 answers by problem `code` over the whole run (in the results, to diagnose a false 409). */
-const false409Codes = {};
+/**
+ * 409 answers of the main pool by name prefix ('' = none) and problem `code`. A 409 is false when
+ * its prefix still has an available sandbox at the end (available rows only decrease during a
+ * run). Per prefix, not per pool: unprefixed allocations take names in index order, so they drain
+ * the alphabetically first prefixes first (that is how `--smoke` once "found" false 409s).
+ */
+const conflicts = new Map();
+function recordConflict(prefix, body) {
+  const entry = conflicts.get(prefix) ?? { count: 0, codes: {} };
+  const code = problemCode(body);
+  entry.count += 1;
+  entry.codes[code] = (entry.codes[code] ?? 0) + 1;
+  conflicts.set(prefix, entry);
+}
+
+/** {false409, true409, codes}: 409s whose prefix still had stock at the end are false. */
+async function classifyConflicts(repo) {
+  const out = { false409: 0, true409: 0, codes: {} };
+  for (const [prefix, entry] of conflicts) {
+    const page = await repo.list({
+      status: 'available',
+      limit: 1,
+      ...(prefix ? { namePrefix: prefix } : {}),
+    });
+    if (page.items.length === 0) {
+      out.true409 += entry.count;
+      continue;
+    }
+    out.false409 += entry.count;
+    for (const [code, n] of Object.entries(entry.codes))
+      out.codes[code] = (out.codes[code] ?? 0) + n;
+  }
+  return out;
+}
+
 function problemCode(body) {
   try {
     return String(JSON.parse(body).code ?? 'no code');
@@ -191,9 +224,14 @@ const headersFor = (student, prefix) => ({
   ...(prefix ? { 'x-sandbox-name-prefix': prefix } : {}),
 });
 
-function allocationScenario(api, ledger, connections, label, { prefixed = false, amount } = {}) {
+function allocationScenario(
+  api,
+  ledger,
+  connections,
+  label,
+  { prefixed = false, amount, mainPool = true } = {},
+) {
   const students = [];
-  let false409 = 0;
   return runScenario({
     url: api.url,
     connections,
@@ -212,14 +250,12 @@ function allocationScenario(api, ledger, connections, label, { prefixed = false,
         ledger.record(req.student, sandbox.sandbox_id, status);
         students.push(req.student);
       } else if (status === 409) {
-        false409 += 1; // pools are sized never to run out: every 409 is a false one (checked after)
-        const code = problemCode(body);
-        false409Codes[code] = (false409Codes[code] ?? 0) + 1;
+        if (mainPool) recordConflict(req.headers['x-sandbox-name-prefix'] ?? '', body);
         if (process.env.BENCH_DEBUG_409)
           process.stderr.write(`409 ${req.headers['x-sandbox-name-prefix'] ?? ''} ${body}\n`);
       }
     },
-  }).then((r) => ({ ...r, students, false409 }));
+  }).then((r) => ({ ...r, students }));
 }
 
 /**
@@ -227,9 +263,8 @@ function allocationScenario(api, ledger, connections, label, { prefixed = false,
  * loaded SDK modules, first-use caches): 200 allocations at 10 connections before any measured
  * scenario, so the numbers describe the steady state. They count for the correctness checks.
  */
-async function warmUp(api, ledger, label) {
-  const r = await allocationScenario(api, ledger, 10, label, { amount: WARM_UP_REQUESTS });
-  return r.false409;
+async function warmUp(api, ledger, label, mainPool = true) {
+  await allocationScenario(api, ledger, 10, label, { amount: WARM_UP_REQUESTS, mainPool });
 }
 
 async function countAvailable(repo) {
@@ -325,13 +360,11 @@ async function main() {
 
     const api = await startApi(engine.endpoint, mainTable);
     const ledger = new Ledger();
-    let false409 = 0;
-    false409 += await warmUp(api, ledger, 'warm-main');
+    await warmUp(api, ledger, 'warm-main');
     let firstStudents = [];
     for (const c of connectionsList) {
       log(`allocate: unique students, ${c} connections, ${duration} s`);
       const r = await allocationScenario(api, ledger, c, `alloc-c${c}`);
-      false409 += r.false409;
       if (firstStudents.length === 0) firstStudents = r.students;
       results.scenarios[`alloc_c${c}`] = strip(r);
       log(
@@ -367,7 +400,6 @@ async function main() {
     if (wants('prefix')) {
       log(`prefix: ${PREFIXES.length} name prefixes, ${c0} connections`);
       const prefix = await allocationScenario(api, ledger, c0, 'prefix', { prefixed: true });
-      false409 += prefix.false409;
       results.scenarios.prefix_c50 = strip(prefix);
       log(
         `  ${prefix.per_s}/s p99 ${prefix.p99_ms} ms ${JSON.stringify(prefix.statuses)}${cpuText(prefix)}`,
@@ -405,8 +437,11 @@ async function main() {
     const check = await verify(client, mainTable, ledger);
     results.double_allocations = ledger.doubleAllocations() + check.mismatched;
     results.students_with_two = check.studentsWithTwo + ledger.repeatMismatches;
-    results.false_409 = remaining > 0 ? false409 : 0;
-    results.false_409_codes = false409Codes;
+    const conflictCheck = await classifyConflicts(repo);
+    results.false_409 = conflictCheck.false409;
+    results.false_409_codes = conflictCheck.codes;
+    // 409s for a prefix that had run out (genuine "no sandboxes"; expected only on small pools).
+    results.true_409 = conflictCheck.true409;
 
     for (const size of wants('scaling') ? scalingPools : []) {
       const table = `bench-scale-${size}-${Date.now()}`;
@@ -419,9 +454,10 @@ async function main() {
       );
       const scaleApi = await startApi(engine.endpoint, table);
       const scaleLedger = new Ledger();
-      await warmUp(scaleApi, scaleLedger, `warm-${size}`);
+      await warmUp(scaleApi, scaleLedger, `warm-${size}`, false);
       const r = await allocationScenario(scaleApi, scaleLedger, 10, `scale-${size}`, {
         amount: Math.min(800, size / 2),
+        mainPool: false,
       });
       await scaleApi.stop();
       results.scenarios[`scaling_${size}`] = strip(r);
@@ -449,7 +485,7 @@ async function main() {
       log(
         `smoke: double ${results.double_allocations}, students with two ` +
           `${results.students_with_two}, false 409 ${results.false_409} ` +
-          JSON.stringify(results.false_409_codes),
+          `${JSON.stringify(results.false_409_codes)}, 409 after a prefix ran out ${results.true_409}`,
       );
     } else {
       write(results);

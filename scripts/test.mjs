@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: format check, lint and typecheck of every project, then every Jest project
-// (unit, integration against real engines, e2e, infra). Runs all stages, then fails if any failed.
-// The benchmark's correctness smoke (`npm run bench -- --smoke`) is not part of it yet: see
-// bench/README.md (it found false 409s under name prefixes on a small pool).
+// (unit, integration against real engines, e2e, infra), then the benchmark's correctness smoke.
+// Runs all stages, then fails if any failed.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { summarize } from './jest-summary.mjs';
@@ -24,6 +23,9 @@ const stages = [
   ['format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['lint+typecheck', 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', '--output-style=stream']],
   ['tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--output-style=stream']],
+  // Production build + the allocation benchmark's correctness smoke (< 1 min after the build):
+  // fails on a double allocation, a student with two sandboxes or a false 409; no speed checks.
+  ['bench smoke', 'npm', ['run', 'bench', '--', '--smoke']],
 ];
 const failedStages = stages.filter(([label, cmd, args]) => !run(label, cmd, args)).map(([l]) => l);
 
