@@ -157,18 +157,20 @@ async function drive(connections, seconds, items, send) {
   return Math.round(done / ((Date.now() - started) / 1000));
 }
 
-/** UpdateItem as raw DynamoDB JSON over HTTP (dynalite checks the auth header's shape only). */
-export function rawUpdateSender(endpoint, connections) {
+/**
+ * DynamoDB requests as raw JSON over HTTP, no SDK (dynalite checks the auth header's shape only):
+ * `send(operation, input)` resolves with the parsed answer, rejects on any non-200.
+ */
+export function rawSender(endpoint, connections) {
   const url = new URL(endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const headers = {
     'content-type': 'application/x-amz-json-1.0',
-    'x-amz-target': 'DynamoDB_20120810.UpdateItem',
     authorization:
       'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
     'x-amz-date': '20260101T000000Z',
   };
-  return (input) =>
+  return (operation, input) =>
     new Promise((resolve, reject) => {
       const body = JSON.stringify(input);
       const req = request(
@@ -178,19 +180,29 @@ export function rawUpdateSender(endpoint, connections) {
           method: 'POST',
           path: '/',
           agent,
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          headers: {
+            ...headers,
+            'x-amz-target': `DynamoDB_20120810.${operation}`,
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve()
-              : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks)}`)),
-          );
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode === 200) resolve(JSON.parse(text));
+            else reject(new Error(`${operation}: ${res.statusCode} ${text}`));
+          });
         },
       );
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/** UpdateItem as raw DynamoDB JSON over HTTP (the no-SDK ceiling). */
+export function rawUpdateSender(endpoint, connections) {
+  const send = rawSender(endpoint, connections);
+  return (input) => send('UpdateItem', input).then(() => undefined);
 }

@@ -1,6 +1,5 @@
 import { type AllocationClaim, SandboxStatus } from '@broker/domain';
 import {
-  availPk,
   claimPk,
   claimTokenOf,
   DynamoSandboxRepository,
@@ -46,8 +45,7 @@ export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
             Key: { PK: sandboxPk(sandboxId), SK: 'META' },
             UpdateExpression:
               'SET #s = :allocated, status_pk = :spk, owner_id = :sid, idempotency_key = :key, ' +
-              'claim_token = :token, allocated_at = :now, expires_at = :exp, version = version + :one ' +
-              'REMOVE avail_pk, avail_sk',
+              'claim_token = :token, allocated_at = :now, expires_at = :exp, version = version + :one',
             ConditionExpression: '#s = :available',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
@@ -65,21 +63,16 @@ export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
         );
       },
       async forceStatus(sandboxId, status) {
-        const shard = shardOf(sandboxId);
-        const available = status === SandboxStatus.Available;
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { PK: sandboxPk(sandboxId), SK: 'META' },
-            UpdateExpression: available
-              ? 'SET #s = :s, status_pk = :spk, avail_pk = :apk, avail_sk = status_sk'
-              : 'SET #s = :s, status_pk = :spk REMOVE avail_pk, avail_sk',
+            UpdateExpression: 'SET #s = :s, status_pk = :spk',
             ConditionExpression: 'attribute_exists(PK)',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
               ':s': status,
-              ':spk': statusPk(status, shard),
-              ...(available ? { ':apk': availPk(shard) } : {}),
+              ':spk': statusPk(status, shardOf(sandboxId)),
             },
           }),
         );

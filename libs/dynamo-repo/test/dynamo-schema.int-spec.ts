@@ -75,7 +75,8 @@ describe('DynamoDB table and item layout (dynalite)', () => {
       expect(sandboxes).toHaveLength(40);
       for (const item of sandboxes) {
         expect(item['status_pk']).toMatch(new RegExp(`^${String(item['status'])}#\\d\\d$`));
-        expect(item['avail_pk'] !== undefined).toBe(item['status'] === 'available');
+        // Candidates are read from the status index: its sort key is the name, then the id.
+        expect(item['status_sk']).toBe(`${String(item['name'])}#${String(item['sandbox_id'])}`);
       }
       // First allocations list no claim; the ten planted ones are listed.
       expect(Items.filter((item) => item['type_pk'] !== undefined)).toHaveLength(10);

@@ -219,7 +219,7 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
           status: SandboxStatus.Available,
           lastSyncedAt: Math.floor(clock.nowMs() / 1000),
         });
-        // The availability index follows the new name.
+        // The candidate (status) index follows the new name.
         expect(await codeOf(repo.allocate(request('s0', { namePrefix: 'lab-x-' })))).toBe(
           'NO_SANDBOXES_AVAILABLE',
         );

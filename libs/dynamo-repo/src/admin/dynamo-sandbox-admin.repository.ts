@@ -48,7 +48,7 @@ class TransitionWriter extends DynamoLifecycleRepository {
 /**
  * Operator reads and writes on DynamoDB: index queries only (status, owner, track), and single-item
  * conditional UpdateItems through the lifecycle repository's transition (status_pk moves with the
- * status; rows leaving `available` leave the availability index).
+ * status, so a row leaving `available` stops being an allocation candidate).
  */
 export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   private readonly writer: TransitionWriter;
@@ -111,7 +111,7 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   async quarantine(sandboxId: string, reason: string): Promise<Sandbox | null> {
     return this.change(sandboxId, QUARANTINE_SOURCES, SandboxStatus.Quarantined, {
       set: 'quarantine_reason = :reason',
-      remove: ['avail_pk', 'avail_sk', 'next_attempt_at'],
+      remove: ['next_attempt_at'],
       values: { ':reason': reason },
     });
   }
@@ -119,7 +119,7 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   async sendToDeletion(sandboxId: string, from: SandboxStatus): Promise<boolean> {
     const done = await this.change(sandboxId, [from], SandboxStatus.PendingDeletion, {
       set: 'deletion_requested_at = if_not_exists(deletion_requested_at, :now)',
-      remove: ['avail_pk', 'avail_sk', 'next_attempt_at'],
+      remove: ['next_attempt_at'],
     });
     return done !== null;
   }
@@ -127,7 +127,7 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   async tombstone(sandboxId: string, from: SandboxStatus): Promise<boolean> {
     const done = await this.change(sandboxId, [from], SandboxStatus.Deleted, {
       set: 'deleted_at = :now',
-      remove: ['avail_pk', 'avail_sk', 'next_attempt_at', 'deletion_owner', 'deletion_claimed_at'],
+      remove: ['next_attempt_at', 'deletion_owner', 'deletion_claimed_at'],
     });
     return done !== null;
   }

@@ -1,7 +1,6 @@
 import { SandboxStatus } from '@broker/domain';
 import {
   allocationSortKey,
-  availPk,
   claimPk,
   claimTypeSk,
   nameOfSortKey,
@@ -21,7 +20,6 @@ describe('item keys', () => {
   it('ends index sort keys with the item id and recovers the name', () => {
     expect(nameSortKey('lab-0001', '42')).toBe('lab-0001#42');
     expect(nameOfSortKey(nameSortKey('odd#name', '42'))).toBe('odd#name');
-    expect(availPk('07')).toBe('AVAIL#07');
     expect(statusPk(SandboxStatus.PendingDeletion, '15')).toBe('pending_deletion#15');
   });
 

@@ -29,7 +29,7 @@ export function claimPk(studentId: string, idempotencyKey: string): string {
   return `${CLAIM_PREFIX}${escapeKeyPart(studentId)}#${escapeKeyPart(idempotencyKey)}`;
 }
 
-/** `<name>#<sandboxId>`: the sort key of the availability and status indexes. */
+/** `<name>#<sandboxId>`: the sort key of the status index. */
 export function nameSortKey(name: string, sandboxId: string): string {
   return `${name}#${sandboxId}`;
 }
@@ -38,10 +38,6 @@ export function nameSortKey(name: string, sandboxId: string): string {
 export function nameOfSortKey(sortKey: string): string {
   const at = sortKey.lastIndexOf('#');
   return at < 0 ? sortKey : sortKey.slice(0, at);
-}
-
-export function availPk(shard: string): string {
-  return `AVAIL#${shard}`;
 }
 
 export function statusPk(status: SandboxStatus, shard: string): string {

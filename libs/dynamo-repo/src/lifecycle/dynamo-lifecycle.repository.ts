@@ -55,9 +55,8 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
         to: SandboxStatus.Stale,
         condition:
           '#status = :available AND (attribute_not_exists(last_synced_at) OR last_synced_at < :since)',
+        // status_pk moves to stale#: allocation never sees it again until sync revives it.
         set: 'stale_since = :now',
-        // Out of the availability index: allocation never sees it again until sync revives it.
-        remove: ['avail_pk', 'avail_sk'],
         values: { ':available': SandboxStatus.Available, ':since': notSyncedSince },
       })) !== null
     );

@@ -1,5 +1,5 @@
 import { isSandboxStatus, type ProviderSandbox, type Sandbox, SandboxStatus } from '@broker/domain';
-import { availPk, nameSortKey, SANDBOX_SK, sandboxPk, statusPk } from '../keys/item-keys';
+import { nameSortKey, SANDBOX_SK, sandboxPk, statusPk } from '../keys/item-keys';
 import { shardOf } from '../keys/shard';
 
 /** A sandbox row as stored: snake_case attributes plus the index key attributes. */
@@ -28,8 +28,6 @@ export interface SandboxItem {
   stale_since?: number;
   claim_token?: string;
   version: number;
-  avail_pk?: string;
-  avail_sk?: string;
   status_pk?: string;
   status_sk?: string;
   owner_pk?: string;
@@ -55,8 +53,6 @@ export function newAvailableItem(provider: ProviderSandbox, now: number): Sandbo
     ...(provider.sfdcAccountId ? { sfdc_account_id: provider.sfdcAccountId } : {}),
     deletion_attempts: 0,
     version: 1,
-    avail_pk: availPk(shard),
-    avail_sk: sortKey,
     status_pk: statusPk(SandboxStatus.Available, shard),
     status_sk: sortKey,
   };

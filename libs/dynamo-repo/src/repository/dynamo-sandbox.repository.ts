@@ -49,7 +49,6 @@ import { lowLevelClientOf } from '../client/document-client';
 import { decodeListCursor, encodeListCursor, type ListPosition } from '../cursor/list-cursor';
 import {
   allocationSortKey,
-  availPk,
   claimPk,
   nameOfSortKey,
   nameSortKey,
@@ -257,7 +256,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
           UpdateExpression:
             'SET #name = :name, external_id = :ext, created_at = :created, last_synced_at = :now, ' +
             'updated_at = :now, #status = :available, status_pk = :spk, status_sk = :sk, ' +
-            'avail_pk = :apk, avail_sk = :sk, version = version + :one' +
+            'version = version + :one' +
             (sfdc
               ? ', sfdc_account_id = :sfdc REMOVE stale_since'
               : ' REMOVE stale_since, sfdc_account_id'),
@@ -271,7 +270,6 @@ export class DynamoSandboxRepository implements SandboxRepository {
             ':available': SandboxStatus.Available,
             ':stale': SandboxStatus.Stale,
             ':spk': statusPk(SandboxStatus.Available, shard),
-            ':apk': availPk(shard),
             ':sk': sortKey,
             ':one': 1,
             ...(sfdc ? { ':sfdc': sfdc } : {}),
@@ -513,8 +511,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
             'SET #status = :allocated, status_pk = :spk, owner_id = :sid, idempotency_key = :key, ' +
             'claim_token = :token, allocated_at = :now, expires_at = :expires, updated_at = :now, ' +
             'version = version + :one, owner_pk = :sid, owner_sk = :osk' +
-            (track ? ', track_name = :track, track_pk = :track, track_sk = :osk' : '') +
-            ' REMOVE avail_pk, avail_sk',
+            (track ? ', track_name = :track, track_pk = :track, track_sk = :osk' : ''),
           ConditionExpression: prefix
             ? '#status = :available AND begins_with(#name, :prefix)'
             : '#status = :available',
@@ -729,7 +726,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
     );
   }
 
-  /** Candidate refill: AvailabilityIndex shards from a random one until `want` are found. */
+  /**
+   * Candidate refill: the StatusIndex's `available` shards from a random one until `want` are
+   * found, keys only (the index projects whole rows; a candidate needs its id and name).
+   */
   private async fetchCandidates(
     prefix: string,
     exclude: (id: string) => boolean,
@@ -744,22 +744,23 @@ export class DynamoSandboxRepository implements SandboxRepository {
         const page = await this.fast.send(
           new QueryItemsCommand({
             TableName: this.tableName,
-            IndexName: INDEXES.availability.name,
+            IndexName: INDEXES.status.name,
             KeyConditionExpression: prefix
-              ? 'avail_pk = :pk AND begins_with(avail_sk, :prefix)'
-              : 'avail_pk = :pk',
+              ? 'status_pk = :pk AND begins_with(status_sk, :prefix)'
+              : 'status_pk = :pk',
+            ProjectionExpression: 'PK, status_sk',
             ExpressionAttributeValues: toAttributeMap({
-              ':pk': availPk(shard),
+              ':pk': statusPk(SandboxStatus.Available, shard),
               ...(prefix ? { ':prefix': prefix } : {}),
             }),
             Limit: CANDIDATE_PAGE_SIZE,
             ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
           }),
         );
-        // KEYS_ONLY string keys: read them straight from the attribute values.
+        // String keys: read them straight from the attribute values.
         for (const raw of page.Items ?? []) {
           const id = sandboxIdOfPk(raw[KEY_ATTRIBUTES.partition]?.S ?? '');
-          const name = nameOfSortKey(raw[INDEXES.availability.sortKey]?.S ?? '');
+          const name = nameOfSortKey(raw[INDEXES.status.sortKey]?.S ?? '');
           if (id && name.startsWith(prefix) && !exclude(id)) found.push({ id, name });
         }
         lastKey = page.LastEvaluatedKey;

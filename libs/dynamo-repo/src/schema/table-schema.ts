@@ -42,21 +42,18 @@ export interface IndexDefinition {
 }
 
 export const INDEXES = {
-  /** Sparse: only available sandboxes. `AVAIL#<shard>` → `<name>#<sandboxId>`; prefix = begins_with. */
-  availability: {
-    name: 'AvailabilityIndex',
-    partitionKey: 'avail_pk',
-    sortKey: 'avail_sk',
-    projection: 'KEYS_ONLY',
-    purpose: 'allocation candidates, by name prefix',
-  },
-  /** Every sandbox: `<status>#<shard>` → `<name>#<sandboxId>`; listings, exact counts, jobs. */
+  /**
+   * Every sandbox: `<status>#<shard>` → `<name>#<sandboxId>`; allocation candidates (the
+   * `available#<shard>` partitions, prefix = begins_with), listings, exact counts, jobs. One index
+   * for candidates and status: an allocation moves one index entry, and a row can never be a
+   * candidate under one index while another says it is taken.
+   */
   status: {
     name: 'StatusIndex',
     partitionKey: 'status_pk',
     sortKey: 'status_sk',
     projection: 'ALL',
-    purpose: 'admin listing and counts by status, background jobs',
+    purpose: 'allocation candidates, admin listing and counts by status, background jobs',
   },
   /** Sandboxes ever owned: `<studentId>` → `<allocatedAt>#<sandboxId>`. */
   owner: {
