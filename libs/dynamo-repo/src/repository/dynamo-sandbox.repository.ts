@@ -62,6 +62,7 @@ import { ALL_SHARDS, shardLabel, shardOf } from '../keys/shard';
 import {
   type ClaimItem,
   claimTypeKeys,
+  isClaimItem,
   newClaimItem,
   toAllocationClaim,
   toClaimItem,
@@ -93,6 +94,10 @@ interface HeldClaim {
   /** In the repair job's open-claims index (only after a takeover; see `takeOverClaim`). */
   readonly listed: boolean;
 }
+
+/** The claim put: ours now, or the student's existing claim (null when the engine did not say). */
+type ClaimPut =
+  { readonly held: HeldClaim } | { readonly held: null; readonly existing: ClaimItem | null };
 
 type AttemptOutcome =
   { readonly kind: 'done'; readonly result: AllocationResult } | { readonly kind: 'lost' };
@@ -152,20 +157,23 @@ export class DynamoSandboxRepository implements SandboxRepository {
     let rounds = 0;
     for (;;) {
       let candidate: Candidate | null = null;
+      let existing: ClaimItem | null = null;
       if (!claimExists) {
         // Happy path: claim put + sandbox update, no read.
         candidate = await this.pool.take(prefix);
         if (candidate) {
-          const held = await this.guard(candidate, this.putClaim(pk, request, candidate));
-          if (held) {
-            const outcome = await this.allocateUnderClaim(held, candidate, request);
+          const put = await this.guard(candidate, this.putClaim(pk, request, candidate));
+          if (put.held) {
+            const outcome = await this.allocateUnderClaim(put.held, candidate, request);
             if (outcome.kind === 'done') return outcome.result;
           } else {
             this.pool.giveBack(candidate);
+            existing = put.existing;
           }
         }
       }
-      const claim = await this.getClaim(pk);
+      // A repeat: DynamoDB hands back the existing claim with the failed put; read it otherwise.
+      const claim = existing ?? (await this.getClaim(pk));
       if (!claim) {
         if (!claimExists && !candidate) throw new NoSandboxesAvailableError(prefix || undefined);
         claimExists = false;
@@ -540,12 +548,16 @@ export class DynamoSandboxRepository implements SandboxRepository {
     }
   }
 
-  /** Step 2: create the claim; null when the student's claim already exists. */
+  /**
+   * Step 2: create the claim. When the student's claim already exists, DynamoDB returns it with
+   * the conditional failure (`ReturnValuesOnConditionCheckFailure`), which saves a repeat request
+   * its claim read; engines that ignore the option (dynalite) return nothing and the caller reads.
+   */
   private async putClaim(
     pk: string,
     request: AllocationRequest,
     candidate: Candidate,
-  ): Promise<HeldClaim | null> {
+  ): Promise<ClaimPut> {
     const nowMs = this.clock.nowMs();
     const item = newClaimItem({
       studentId: request.studentId,
@@ -562,18 +574,21 @@ export class DynamoSandboxRepository implements SandboxRepository {
           TableName: this.tableName,
           Item: toAttributeMap({ ...item }),
           ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return {
+      const held = {
         pk,
         token: item.token,
         sandboxId: item.sandbox_id,
         deadlineMs: item.deadline_ms,
         listed: false,
       };
+      return { held };
     } catch (error) {
-      if (isConditionalFailure(error)) return null;
-      throw error;
+      if (!isConditionalFailure(error)) throw error;
+      const old = fromAttributeMap((error as { Item?: Record<string, AttributeValue> }).Item);
+      return { held: null, existing: old && isClaimItem(old) ? toClaimItem(old) : null };
     }
   }
 
