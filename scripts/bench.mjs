@@ -22,13 +22,9 @@ import {
   waitForPort,
 } from './bench/engine.mjs';
 import { Ledger, runScenario } from './bench/load.mjs';
+import { parseArgs } from './bench/args.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, ...v] = a.replace(/^--/, '').split('=');
-    return [k, v.length > 0 ? v.join('=') : 'true'];
-  }),
-);
+const args = parseArgs();
 // --only=ceiling,repeat,prefix,release,scaling: allocate always runs, plus these (for quick
 // before/after experiments; nothing is written). --api-env=K=V,K=V: extra API environment.
 const only = args.only ? new Set(args.only.split(',')) : null;

@@ -8,21 +8,22 @@
 import { createRequire } from 'node:module';
 import { rawSender, startDynalite } from './engine.mjs';
 import { processCpuMs } from './load.mjs';
+import { parseArgs } from './args.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = require('@broker/dynamo-repo');
 const { createTableInput } = require('@broker/dynamo-repo/schema');
 const { marshall } = require('@aws-sdk/util-dynamodb');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-);
+const args = parseArgs();
 const POOL = Number(args.pool ?? 20_000);
 const COUNT = Number(args.count ?? 3_000);
 const IN_FLIGHT = 20;
+if (POOL < 2 * COUNT) {
+  // Each of the two allocate measurements takes `count` distinct available sandboxes.
+  console.error(`--pool (${POOL}) must be at least twice --count (${COUNT})`);
+  process.exit(2);
+}
 const TABLE = 'engine-cost';
 
 const engine = await startDynalite();

@@ -6,13 +6,9 @@
 // Usage: node scripts/bench/engine-probe.mjs [--connections=50] [--seconds=3] [--only=raw,doc]
 // (needs `npm run build` for @broker/dynamo-repo). Loopback only, bounded in time.
 import { rawUpdateSender, startDynalite } from './engine.mjs';
+import { parseArgs } from './args.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-);
+const args = parseArgs();
 const connections = Number(args.connections ?? 50);
 const seconds = Number(args.seconds ?? 3);
 const only = args.only ? new Set(args.only.split(',')) : null;
