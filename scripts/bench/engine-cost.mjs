@@ -6,7 +6,7 @@
 // Usage: node scripts/bench/engine-cost.mjs [--pool=20000] [--count=3000]
 // (needs `npm run build` for @broker/dynamo-repo). Loopback only, bounded in count.
 import { createRequire } from 'node:module';
-import { rawSender, startDynalite } from './engine.mjs';
+import { ceilingUpdate, createCeilingItems, rawSender, startDynalite } from './engine.mjs';
 import { processCpuMs } from './load.mjs';
 import { parseArgs } from './args.mjs';
 
@@ -134,22 +134,14 @@ try {
     }
     await send('BatchWriteItem', { RequestItems: { [TABLE]: batch } });
   }
-  for (let i = 0; i < 200; i += 1) {
-    const Item = { PK: { S: `TINY#${i}` }, SK: { S: 'META' }, n: { N: '0' } };
-    await send('PutItem', { TableName: TABLE, Item });
-  }
+  const tinyItems = await createCeilingItems(TABLE, IN_FLIGHT, (Item) =>
+    send('PutItem', { TableName: TABLE, Item }),
+  );
   process.stdout.write(
     `dynalite CPU per request (pool ${POOL}, ${IN_FLIGHT} in flight, ${COUNT} requests each)\n`,
   );
   // Warm the engine's JIT on the cheapest write first.
-  const tiny = (i) =>
-    send('UpdateItem', {
-      TableName: TABLE,
-      Key: { PK: { S: `TINY#${i % 200}` }, SK: { S: 'META' } },
-      UpdateExpression: 'SET n = n + :one',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':one': { N: '1' } },
-    });
+  const tiny = (i) => send('UpdateItem', ceilingUpdate(TABLE, i % tinyItems));
   await measure('(warm-up)', COUNT, tiny);
   await measure('UpdateItem, tiny item, no index keys (the ceiling write)', COUNT, tiny);
   await measure('GetItem of a sandbox, consistent', COUNT, (i) =>

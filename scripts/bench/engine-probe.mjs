@@ -5,7 +5,7 @@
 // our createDocumentClient, and a plain DynamoDBClient with `cacheMiddleware: true`.
 // Usage: node scripts/bench/engine-probe.mjs [--connections=50] [--seconds=3] [--only=raw,doc]
 // (needs `npm run build` for @broker/dynamo-repo). Loopback only, bounded in time.
-import { rawUpdateSender, startDynalite } from './engine.mjs';
+import { ceilingUpdate, createCeilingItems, rawUpdateSender, startDynalite } from './engine.mjs';
 import { parseArgs } from './args.mjs';
 
 const args = parseArgs();
@@ -44,9 +44,9 @@ async function drive(label, send) {
 
 async function main() {
   const repo = await import('@broker/dynamo-repo');
-  const { DynamoDBClient, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient, PutCommand, UpdateCommand } =
-    await import('@aws-sdk/lib-dynamodb');
+  const { CreateTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } =
+    await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const engine = await startDynalite(
     args['engine-prof']
       ? {
@@ -58,8 +58,7 @@ async function main() {
     const tableName = 'probe';
     const setup = repo.createDocumentClient({ region: 'us-east-1', endpoint: engine.endpoint });
     if (args['plain-table']) {
-      // Same keys, no GSI: how much do the broker table's five indexes cost dynalite per write?
-      const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+      // Same keys, no GSI: how much do the broker table's indexes cost dynalite per write?
       const { createTableInput } = await import('@broker/dynamo-repo/schema');
       const input = createTableInput(tableName);
       delete input.GlobalSecondaryIndexes;
@@ -71,11 +70,9 @@ async function main() {
     } else {
       await repo.ensureTable(setup, tableName);
     }
-    for (let i = 0; i < connections * 4; i += 1) {
-      await setup.send(
-        new PutCommand({ TableName: tableName, Item: { PK: `CEILING#${i}`, SK: 'META', n: 0 } }),
-      );
-    }
+    await createCeilingItems(tableName, connections, (Item) =>
+      setup.send(new PutItemCommand({ TableName: tableName, Item })),
+    );
     process.stdout.write(
       `dynalite ${engine.endpoint}, ${connections} in flight, ${seconds} s each\n`,
     );
@@ -83,14 +80,7 @@ async function main() {
     const variants = {
       raw: () => {
         const send = rawUpdateSender(engine.endpoint, connections);
-        return (i) =>
-          send({
-            TableName: tableName,
-            Key: { PK: { S: `CEILING#${i}` }, SK: { S: 'META' } },
-            UpdateExpression: 'SET n = n + :one',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':one': { N: '1' } },
-          });
+        return (i) => send(ceilingUpdate(tableName, i));
       },
       'doc-default': () => {
         const c = DynamoDBDocumentClient.from(
@@ -106,16 +96,7 @@ async function main() {
         const c = repo.lowLevelClientOf(
           repo.createDocumentClient({ region: 'us-east-1', endpoint: engine.endpoint }),
         );
-        return (i) =>
-          c.send(
-            new UpdateItemCommand({
-              TableName: tableName,
-              Key: { PK: { S: `CEILING#${i}` }, SK: { S: 'META' } },
-              UpdateExpression: 'SET n = n + :one',
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':one': { N: '1' } },
-            }),
-          );
+        return (i) => c.send(new UpdateItemCommand(ceilingUpdate(tableName, i)));
       },
       'plain-cache': () => {
         const c = new DynamoDBClient({
@@ -124,16 +105,7 @@ async function main() {
           credentials,
           cacheMiddleware: true,
         });
-        return (i) =>
-          c.send(
-            new UpdateItemCommand({
-              TableName: tableName,
-              Key: { PK: { S: `CEILING#${i}` }, SK: { S: 'META' } },
-              UpdateExpression: 'SET n = n + :one',
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':one': { N: '1' } },
-            }),
-          );
+        return (i) => c.send(new UpdateItemCommand(ceilingUpdate(tableName, i)));
       },
     };
     for (const [name, make] of Object.entries(variants)) {

@@ -123,7 +123,8 @@ export async function measureRawEngineCeiling({ endpoint, tableName, connections
   return perS;
 }
 
-function ceilingUpdate(tableName, i) {
+/** The ceiling's write: a conditional counter increment on a tiny item without index keys. */
+export function ceilingUpdate(tableName, i) {
   return {
     TableName: tableName,
     Key: { PK: { S: `CEILING#${i}` }, SK: { S: 'META' } },
@@ -133,7 +134,8 @@ function ceilingUpdate(tableName, i) {
   };
 }
 
-async function createCeilingItems(tableName, connections, put) {
+/** Puts the items `ceilingUpdate` writes (4 per connection); resolves with their count. */
+export async function createCeilingItems(tableName, connections, put) {
   const items = connections * 4;
   for (let i = 0; i < items; i += 1) {
     await put({ PK: { S: `CEILING#${i}` }, SK: { S: 'META' }, n: { N: '0' } });

@@ -577,14 +577,15 @@ export class DynamoSandboxRepository implements SandboxRepository {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const held = {
-        pk,
-        token: item.token,
-        sandboxId: item.sandbox_id,
-        deadlineMs: item.deadline_ms,
-        listed: false,
+      return {
+        held: {
+          pk,
+          token: item.token,
+          sandboxId: item.sandbox_id,
+          deadlineMs: item.deadline_ms,
+          listed: false,
+        },
       };
-      return { held };
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
       const old = fromAttributeMap((error as { Item?: Record<string, AttributeValue> }).Item);
@@ -630,10 +631,9 @@ export class DynamoSandboxRepository implements SandboxRepository {
    * fenced by everything we read. An abandoned writer's candidate is remembered with its token so
    * the repair job can release it if that writer wakes up and still takes it; that is why a
    * claim taken over from a dead writer (and only such a claim) is listed in the open-claims
-   * index until the job has dealt with it. A first
-   * allocation's claim is not: if its writer dies, the student's next request takes it over, and
-   * nothing else can be left behind, so the happy path writes no index entry and the repair job
-   * no confirmation.
+   * index until the job has dealt with it. A first allocation's claim is not: if its writer dies,
+   * the student's next request takes it over, and nothing else can be left behind, so the happy
+   * path writes no index entry and the repair job no confirmation.
    */
   private async takeOverClaim(
     claim: ClaimItem,

@@ -18,7 +18,8 @@ export interface LoggerSettings {
   /**
    * Configured secret values (tokens, passwords). Any line containing one is rewritten with
    * `[redacted]` before it is written, whatever put it there (an upstream error body, a library's
-   * message). Not applied to pretty output (development only).
+   * message). Neither this nor the scrub of sensitive keys below the top level applies to pretty
+   * output (development only).
    */
   readonly secrets?: readonly string[];
 }
