@@ -1,4 +1,8 @@
-import type { ProviderSandbox } from '@broker/domain';
+/*
+ * The client's vocabulary: upstreams, breaker states, operation names, result and failure types,
+ * and `CspClientError`. The port itself is the domain's `SandboxProvider`, which `HttpCspClient`
+ * implements; these types are its narrower results.
+ */
 
 /** The two upstreams; each has its own circuit breaker. */
 export type Upstream = 'csp' | 'niosxaas';
@@ -51,25 +55,6 @@ export interface NiosCleanupDone {
 export type NiosCleanupResult = NiosCleanupDone | RetryableFailure | PermanentFailure;
 
 export type BreakerListener = (upstream: Upstream, state: BreakerState) => void;
-
-/** Port: what the broker needs from the provider. */
-export interface CspClient {
-  /**
-   * Every active sandbox account, across all pages.
-   * @throws CspClientError (kind `retryable` or `permanent`) when the list cannot be read.
-   */
-  listSandboxes(): Promise<ProviderSandbox[]>;
-  /** Deletes the account; never throws for provider or network failures. */
-  deleteSandbox(externalId: string): Promise<DeleteSandboxResult>;
-  /** NIOSXaaS pre-delete hook: remove the account's universal services. Never throws. */
-  cleanupUniversalServices(externalId: string): Promise<NiosCleanupResult>;
-  breakerState(upstream: Upstream): BreakerState;
-  /** Returns an unsubscribe function. */
-  onBreakerStateChange(listener: BreakerListener): () => void;
-}
-
-/** Dependency-injection token for frameworks (Nest `@Inject(CSP_CLIENT)`). */
-export const CSP_CLIENT = Symbol.for('@broker/csp-client:CspClient');
 
 /** Thrown by `listSandboxes` only. */
 export class CspClientError extends Error {

@@ -1,10 +1,9 @@
-import { uuidOf, type ProviderSandbox } from '@broker/domain';
+import { uuidOf, type ProviderSandbox, type SandboxProvider } from '@broker/domain';
 import { isActiveSandbox, toProviderSandbox, type CspAccount } from './accounts/account-mapper';
 import {
   CspClientError,
   type BreakerListener,
   type BreakerState,
-  type CspClient,
   type DeleteSandboxResult,
   type NiosCleanupResult,
   type Upstream,
@@ -36,8 +35,12 @@ function keyOf(account: CspAccount): string {
     : '';
 }
 
-/** `CspClient` over HTTP: global fetch, per-call timeouts, retries and one breaker per upstream. */
-export class HttpCspClient implements CspClient {
+/**
+ * The domain's `SandboxProvider` port over HTTP (Infoblox CSP): global fetch, per-call timeouts,
+ * retries and one breaker per upstream. Results are narrower than the port's (e.g. the NIOSXaaS
+ * cleanup lists the services it found, matched and deleted), and `onBreakerStateChange` is extra.
+ */
+export class HttpCspClient implements SandboxProvider {
   private readonly config: ResolvedCspClientConfig;
   private readonly upstreams: Record<Upstream, UpstreamResilience>;
   private readonly nios: NiosxaasCleanup;
@@ -64,9 +67,10 @@ export class HttpCspClient implements CspClient {
   }
 
   /**
-   * Reads every page. Pages with `_offset`/`_limit`; stops on `page.total`, on a falsy `next`,
-   * on a short page, or when the server evidently ignores paging (more than asked, or nothing
-   * new) — so paged and unpaged answers both work.
+   * Every active sandbox account, across all pages. Pages with `_offset`/`_limit`; stops on
+   * `page.total`, on a falsy `next`, on a short page, or when the server evidently ignores paging
+   * (more than asked, or nothing new) — so paged and unpaged answers both work.
+   * @throws CspClientError (kind `retryable` or `permanent`) when the list cannot be read.
    */
   async listSandboxes(): Promise<ProviderSandbox[]> {
     const limit = this.config.pageSize;
@@ -103,6 +107,7 @@ export class HttpCspClient implements CspClient {
     throw new CspClientError(permanent(`CSP list: more than ${MAX_PAGES} pages; giving up`));
   }
 
+  /** Deletes the account; never throws for provider or network failures. */
   async deleteSandbox(externalId: string): Promise<DeleteSandboxResult> {
     const uuid = uuidOf(externalId.trim());
     if (uuid === '') return permanent(`CSP delete: no account uuid in external id "${externalId}"`);
@@ -121,6 +126,7 @@ export class HttpCspClient implements CspClient {
     return failureOf('CSP delete', result) ?? { kind: 'gone' };
   }
 
+  /** NIOSXaaS pre-delete hook: remove the account's universal services. Never throws. */
   cleanupUniversalServices(externalId: string): Promise<NiosCleanupResult> {
     return this.nios.run(externalId);
   }
@@ -129,6 +135,7 @@ export class HttpCspClient implements CspClient {
     return this.upstreams[upstream].state();
   }
 
+  /** Returns an unsubscribe function. */
   onBreakerStateChange(listener: BreakerListener): () => void {
     const offs = (Object.keys(this.upstreams) as Upstream[]).map((name) =>
       this.upstreams[name].onStateChange((state) => listener(name, state)),

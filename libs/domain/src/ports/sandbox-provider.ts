@@ -31,8 +31,9 @@ export type ProviderUpstream = 'csp' | 'niosxaas';
 export type ProviderBreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * What the jobs need from the sandbox provider (Infoblox CSP). Shaped so that
- * `HttpCspClient` from `@broker/csp-client` satisfies it as is.
+ * What the jobs need from the sandbox provider (Infoblox CSP): the one provider port.
+ * `HttpCspClient` from `@broker/csp-client` implements it (with narrower result types and an
+ * extra `onBreakerStateChange`); jobs and tests depend on this interface only.
  */
 export interface SandboxProvider {
   /** Every active sandbox account, across all pages; throws when the list cannot be read. */
