@@ -11,6 +11,7 @@ import {
   type PersistenceModuleOptions,
   ProblemDetailsFilter,
 } from '@broker/platform';
+import { OPERATIONAL_PATHS } from './common/paths';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { apiSecrets } from './config/api-secrets';
 import { AdminModule } from './modules/admin/admin.module';
@@ -22,9 +23,6 @@ import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.modul
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
 import { createDynamoRepository } from './persistence/dynamo-repository.factory';
-
-/** Paths that are neither logged per request nor under `/v1`. */
-export const OPERATIONAL_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 
 export interface AppModuleOptions {
   /** Tests may swap the repository or the clock; production uses DynamoDB and the system clock. */

@@ -8,13 +8,9 @@ import {
   installHttpMetrics,
   maskSecrets,
 } from '@broker/platform';
-import { OPERATIONAL_PATHS } from '../app.module';
+import { API_METRICS, type ApiMetrics } from '../common/metrics/api-metrics';
+import { API_PREFIX, DOCS_PATH, OPENAPI_PATH, OPERATIONAL_PATHS } from '../common/paths';
 import type { ApiConfig } from '../config/api-config';
-import { API_METRICS, type ApiMetrics } from '../modules/metrics/api-metrics';
-
-export const API_PREFIX = 'v1';
-export const DOCS_PATH = `/${API_PREFIX}/docs`;
-export const OPENAPI_PATH = `/${API_PREFIX}/openapi.json`;
 
 /** Request headers a browser may send cross-origin (everything the API reads). */
 export const CORS_ALLOWED_HEADERS = [

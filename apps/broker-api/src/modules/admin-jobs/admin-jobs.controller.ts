@@ -28,13 +28,13 @@ import {
 } from '@broker/domain';
 import type { JobTrigger } from '@broker/jobs';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import { RequestId } from '../allocation/allocation-headers';
-import { ProblemDto } from '../allocation/dto/problem.dto';
+import { RequestId } from '../../common/decorators/request-id.decorator';
+import { ProblemDto } from '../../common/dto/problem.dto';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
 import { TriggerQueryDto } from './dto/trigger-query.dto';
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
-import { AdminApi } from '../admin/admin-api.decorator';
+import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 /**
  * Operator triggers for the worker's sync and cleanup jobs: the same job code under the same

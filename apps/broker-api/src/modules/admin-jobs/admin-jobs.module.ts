@@ -14,7 +14,7 @@ import { LEASE_POLICY, REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { AdminJobsController } from './admin-jobs.controller';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
-import { API_METRICS, type ApiMetrics } from '../metrics/api-metrics';
+import { API_METRICS, type ApiMetrics } from '../../common/metrics/api-metrics';
 import { createJobTrigger } from './job-trigger.factory';
 
 /** On shutdown, a triggered run gets this long to finish before its in-flight work is abandoned. */

@@ -7,13 +7,13 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
 import { ALL_SANDBOX_STATUSES, type SandboxStatus } from '@broker/domain';
-import { RequestId } from '../allocation/allocation-headers';
-import { ProblemDto } from '../allocation/dto/problem.dto';
+import { RequestId } from '../../common/decorators/request-id.decorator';
+import { ProblemDto } from '../../common/dto/problem.dto';
 import { AdminActionsService, type BulkResult } from './admin-actions.service';
 import { BulkDeleteQueryDto } from './dto/bulk-delete-query.dto';
 import { DeleteStaleQueryDto } from './dto/delete-stale-query.dto';
 import { PoolStatsService } from './pool-stats.service';
-import { AdminApi } from './admin-api.decorator';
+import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 const DEFAULT_BULK_LIMIT = 500;
 const DEFAULT_GRACE_HOURS = 24;

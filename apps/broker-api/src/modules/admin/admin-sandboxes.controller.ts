@@ -9,14 +9,15 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
 import { SANDBOX_ADMIN_REPOSITORY, type SandboxAdminRepository } from '@broker/domain';
-import { RequestId, SandboxIdParam } from '../allocation/allocation-headers';
-import { ProblemDto } from '../allocation/dto/problem.dto';
+import { RequestId } from '../../common/decorators/request-id.decorator';
+import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
+import { ProblemDto } from '../../common/dto/problem.dto';
 import { AdminActionsService, type RepairAction } from './admin-actions.service';
 import { toAdminSandbox } from './admin-sandbox.presenter';
 import { AdminSandboxDto, AdminSandboxPageDto } from './dto/admin-sandbox.dto';
 import { ListSandboxesQueryDto } from './dto/list-sandboxes-query.dto';
 import { QuarantineBodyDto } from './dto/quarantine-body.dto';
-import { AdminApi } from './admin-api.decorator';
+import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 const DEFAULT_LIMIT = 50;
 const idParam = ApiParam({ name: 'id', description: 'Broker sandbox id' });

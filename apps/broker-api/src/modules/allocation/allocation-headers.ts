@@ -1,11 +1,7 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import {
-  type AllocationRequest,
-  INPUT_LIMITS,
-  SAFE_HEADER_VALUE,
-  SANDBOX_ID_PATTERN,
-} from '@broker/domain';
+import { type AllocationRequest, INPUT_LIMITS, SAFE_HEADER_VALUE } from '@broker/domain';
 import type { ProblemFieldError } from '@broker/platform';
+import { inputValidationError } from '../../common/validation/input-validation-error';
 
 /** Header names as lab scripts send them (Node lower-cases incoming names). */
 export const HEADERS = {
@@ -39,15 +35,6 @@ function check(
   }
 }
 
-function invalid(errors: readonly ProblemFieldError[]): BadRequestException {
-  const fields = [...new Set(errors.map((e) => e.field))];
-  return new BadRequestException({
-    code: 'VALIDATION_ERROR',
-    message: `Invalid ${fields.length === 1 ? 'header' : 'headers'} ${fields.join(', ')}`,
-    errors,
-  });
-}
-
 /**
  * The student id: `X-Instruqt-Sandbox-ID`, or the legacy `X-Track-ID` only when the first is
  * absent or blank. Missing → 400 MISSING_SANDBOX_ID.
@@ -69,7 +56,7 @@ function studentIdOf(headers: Headers, errors: ProblemFieldError[]): string {
 export function parseStudentId(headers: Headers): string {
   const errors: ProblemFieldError[] = [];
   const studentId = studentIdOf(headers, errors);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw inputValidationError(errors);
   return studentId;
 }
 
@@ -83,22 +70,13 @@ export function parseAllocationHeaders(headers: Headers): AllocationRequest {
   check(HEADERS.trackName, trackName, INPUT_LIMITS.trackNameMaxLength, errors);
   check(HEADERS.namePrefix, namePrefix, INPUT_LIMITS.namePrefixMaxLength, errors);
   check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw inputValidationError(errors);
   return {
     studentId,
     idempotencyKey: idempotencyKey ?? studentId,
     ...(namePrefix !== undefined ? { namePrefix } : {}),
     ...(trackName !== undefined ? { trackName } : {}),
   };
-}
-
-export function parseSandboxId(value: string): string {
-  if (!SANDBOX_ID_PATTERN.test(value)) {
-    throw invalid([
-      { field: 'sandbox_id', message: 'must be 1-128 characters of [A-Za-z0-9._:-]' },
-    ]);
-  }
-  return value;
 }
 
 const headersOf = (ctx: ExecutionContext): Headers =>
@@ -114,19 +92,4 @@ export const AllocationHeaders = createParamDecorator((_: unknown, ctx: Executio
 
 export const StudentId = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   parseStudentId(headersOf(ctx)),
-);
-
-/** The `:id` path parameter, validated against SANDBOX_ID_PATTERN. */
-export const SandboxIdParam = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  parseSandboxId(
-    ctx.switchToHttp().getRequest<{ params: Record<string, string> }>().params['id'] ?? '',
-  ),
-);
-
-/** The request id Fastify assigned (the caller's safe `X-Request-ID`, else a fresh UUID). */
-export const RequestId = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): string | undefined => {
-    const id = ctx.switchToHttp().getRequest<{ id?: unknown }>().id;
-    return typeof id === 'string' ? id : undefined;
-  },
 );

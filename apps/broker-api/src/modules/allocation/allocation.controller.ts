@@ -16,14 +16,10 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AllocationRequest } from '@broker/domain';
 import { Roles } from '@broker/auth';
-import {
-  AllocationHeaders,
-  HEADERS,
-  RequestId,
-  SandboxIdParam,
-  StudentId,
-} from './allocation-headers';
-import { ProblemDto } from './dto/problem.dto';
+import { RequestId } from '../../common/decorators/request-id.decorator';
+import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
+import { ProblemDto } from '../../common/dto/problem.dto';
+import { AllocationHeaders, HEADERS, StudentId } from './allocation-headers';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { SandboxResponseDto } from './dto/sandbox-response.dto';
 import { toReleaseResponse, toSandboxResponse } from './sandbox.presenter';

@@ -1,11 +1,11 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { SANDBOX_EVENT_LOG, type SandboxEventLog } from '@broker/domain';
-import { ProblemDto } from '../allocation/dto/problem.dto';
+import { ProblemDto } from '../../common/dto/problem.dto';
 import { EventsPageDto } from './dto/events-page.dto';
 import { ListEventsQueryDto } from './dto/list-events-query.dto';
 import { toEventsPage } from './events.presenter';
-import { AdminApi } from '../admin/admin-api.decorator';
+import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 const DEFAULT_LIMIT = 50;
 

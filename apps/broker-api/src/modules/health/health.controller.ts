@@ -14,6 +14,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Public } from '@broker/auth';
 import { RepositoryHealthIndicator, answerReadiness, shutdownCheck } from '@broker/platform';
+import { LIVENESS_PATH, READINESS_PATH } from '../../common/paths';
 
 /** Liveness and readiness, outside `/v1`, without auth. */
 @ApiTags('Observability')
@@ -28,14 +29,14 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly repository: RepositoryHealthIndicator,
   ) {}
 
-  @Get('healthz')
+  @Get(LIVENESS_PATH)
   @ApiOperation({ summary: 'Liveness: the process answers (no dependencies checked)' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  @Get('readyz')
+  @Get(READINESS_PATH)
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: DynamoDB answers; 503 while shutting down' })
   @ApiOkResponse({ description: 'Terminus health body' })

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@broker/auth';
-import { API_METRICS, type ApiMetrics } from './api-metrics';
+import { API_METRICS, type ApiMetrics } from '../../common/metrics/api-metrics';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
 /**

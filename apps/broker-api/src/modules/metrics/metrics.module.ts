@@ -9,7 +9,8 @@ import {
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { SANDBOX_REPOSITORY, type SandboxRepository } from '@broker/domain';
 import type { ApiConfig } from '../../config/api-config';
-import { API_METRICS, ApiMetrics } from './api-metrics';
+import { API_METRICS, ApiMetrics } from '../../common/metrics/api-metrics';
+import { METRICS_PATH } from '../../common/paths';
 import { METRICS_AUTH, type MetricsAuth } from './metrics-token.guard';
 import { MetricsController } from './metrics.controller';
 
@@ -41,7 +42,7 @@ export class MetricsModule implements OnApplicationBootstrap {
       imports: [
         PrometheusModule.register({
           controller: MetricsController,
-          path: '/metrics',
+          path: METRICS_PATH,
           defaultMetrics: { enabled: false },
         }),
       ],

@@ -16,13 +16,10 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { extractBearerToken, TokenVerifier } from '@broker/auth';
+import { OPERATIONAL_PATHS } from '../../common/paths';
 
 /** Liveness, readiness and scrapes are never limited (route templates). */
-export const RATE_LIMIT_EXEMPT_ROUTES: ReadonlySet<string> = new Set([
-  '/healthz',
-  '/readyz',
-  '/metrics',
-]);
+export const RATE_LIMIT_EXEMPT_ROUTES: ReadonlySet<string> = new Set(OPERATIONAL_PATHS);
 
 /** Student ids longer than this only add memory to a key; the header check rejects them anyway. */
 const MAX_KEY_STUDENT_LENGTH = 256;

@@ -8,7 +8,11 @@ import {
   type SandboxRepository,
   SandboxStatus,
 } from '@broker/domain';
-import { allocationOutcomeOf, API_METRICS, type ApiMetrics } from '../../metrics/api-metrics';
+import {
+  allocationOutcomeOf,
+  API_METRICS,
+  type ApiMetrics,
+} from '../../../common/metrics/api-metrics';
 
 /** Hands the student a sandbox, or returns the one their claim already holds. */
 @Injectable()

@@ -7,7 +7,11 @@ import {
   type SandboxRepository,
   SandboxStatus,
 } from '@broker/domain';
-import { API_METRICS, type ApiMetrics, releaseOutcomeOf } from '../../metrics/api-metrics';
+import {
+  API_METRICS,
+  type ApiMetrics,
+  releaseOutcomeOf,
+} from '../../../common/metrics/api-metrics';
 
 /** The owner gives the sandbox back for deletion; a repeat is answered the same way. */
 @Injectable()

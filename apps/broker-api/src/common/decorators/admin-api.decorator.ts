@@ -6,7 +6,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Roles } from '@broker/auth';
-import { ProblemDto } from '../allocation/dto/problem.dto';
+import { ProblemDto } from '../dto/problem.dto';
 
 /** An admin-token controller: the role check plus its Swagger tag, auth scheme and 401/403. */
 export const AdminApi = (tag: string): ClassDecorator =>
