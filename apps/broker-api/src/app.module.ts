@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule, BearerTokenGuard } from '@broker/auth';
 import type { Clock } from '@broker/domain';
+import { createDynamoStore } from '@broker/dynamo-repo';
 import {
   createLoggerParams,
   createValidationPipe,
@@ -22,11 +23,10 @@ import { HealthModule } from './modules/health/health.module';
 import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
-import { createDynamoRepository } from './persistence/dynamo-repository.factory';
 
 export interface AppModuleOptions {
-  /** Tests may swap the repository or the clock; production uses DynamoDB and the system clock. */
-  readonly createRepository?: PersistenceModuleOptions['createRepository'];
+  /** Tests may swap the store or the clock; production uses DynamoDB and the system clock. */
+  readonly createStore?: PersistenceModuleOptions['createStore'];
   readonly clock?: Clock;
   /** Log destination instead of stdout (tests capture it to check for secrets). */
   readonly logStream?: DestinationStream;
@@ -58,10 +58,11 @@ export class AppModule {
         AuthModule.forRoot({ tokens: config.auth }),
         PersistenceModule.forRoot({
           config: config.persistence,
-          createRepository:
-            options.createRepository ??
-            ((context) =>
-              createDynamoRepository(context, {
+          createStore:
+            options.createStore ??
+            (({ config: persistence, clock }) =>
+              createDynamoStore(persistence, {
+                clock,
                 onAllocationContention: () => metrics.allocationConflict(),
               })),
           ...(options.clock ? { clock: options.clock } : {}),

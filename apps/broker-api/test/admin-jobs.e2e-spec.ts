@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { startSimulator, type RunningSimulator } from '@broker/csp-simulator';
-import { SANDBOX_EVENT_LOG, type SandboxEventLog } from '@broker/domain';
-import { REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
+import {
+  SANDBOX_EVENT_LOG,
+  SANDBOX_STORE,
+  type SandboxEventLog,
+  type SandboxStore,
+} from '@broker/domain';
 import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
 
 const POOL = 6;
@@ -82,8 +86,8 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
   });
 
   it('answers 409 JOB_ALREADY_RUNNING while the worker holds the job lease', async () => {
-    const handle = t.app.get<RepositoryHandle>(REPOSITORY_HANDLE);
-    const leases = handle.jobStorage!.leases;
+    const store = t.app.get<SandboxStore>(SANDBOX_STORE);
+    const leases = store.leases;
     const held = await leases.acquire('cleanup', 'worker-elsewhere:run-1', 30_000);
     expect(held).not.toBeNull();
     try {

@@ -1,6 +1,11 @@
 import request from 'supertest';
-import { SANDBOX_EVENT_LOG, type SandboxEventLog, SandboxStatus } from '@broker/domain';
-import { REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
+import {
+  SANDBOX_EVENT_LOG,
+  SANDBOX_STORE,
+  type SandboxEventLog,
+  SandboxStatus,
+  type SandboxStore,
+} from '@broker/domain';
 import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
 
 /** The admin module over the real AppModule on dynalite. */
@@ -243,8 +248,8 @@ describe('admin API (e2e, dynalite)', () => {
     });
 
     it('tombstones stale rows past the grace (validated), also under the original path', async () => {
-      const handle = t.app.get<RepositoryHandle>(REPOSITORY_HANDLE);
-      const lifecycle = handle.jobStorage!.lifecycle;
+      const store = t.app.get<SandboxStore>(SANDBOX_STORE);
+      const lifecycle = store.lifecycle;
       const stale = await t.repository.list({
         status: SandboxStatus.Available,
         namePrefix: 'lab-b-',

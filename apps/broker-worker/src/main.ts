@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { systemClock } from '@broker/domain';
 import { HttpCspClient } from '@broker/csp-client';
+import { createDynamoStore } from '@broker/dynamo-repo';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from '@broker/platform';
 import { loadWorkerConfig } from './config/worker-config';
-import { createDynamoWorkerStorage } from './storage/worker-storage';
 import { createWorkerApp } from './worker-app';
 
 async function bootstrap(): Promise<void> {
@@ -18,9 +18,9 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const storage = createDynamoWorkerStorage(config.persistence, systemClock);
+  const store = createDynamoStore(config.persistence, { clock: systemClock });
   const provider = new HttpCspClient(config.csp);
-  const app = await createWorkerApp({ config, storage, provider, clock: systemClock });
+  const app = await createWorkerApp({ config, store, provider, clock: systemClock });
   app.enableShutdownHooks();
   await app.listen({ host: config.host, port: config.port });
   app.get(Logger).log(

@@ -1,13 +1,12 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import {
   type Clock,
-  JOB_LEASE_REPOSITORY,
-  SANDBOX_LIFECYCLE_REPOSITORY,
   SANDBOX_PROVIDER,
   type SandboxProvider,
+  type SandboxStore,
   systemClock,
 } from '@broker/domain';
 import type { JobLogger } from '@broker/jobs';
@@ -18,13 +17,12 @@ import { JobScheduler } from './jobs/job-scheduler.service';
 import { WorkerJobs } from './jobs/worker-jobs';
 import { MetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
-import type { WorkerStorage } from './storage/worker-storage';
-import { WORKER_JOBS, WORKER_METRICS, WORKER_STORAGE } from './worker.tokens';
+import { WORKER_JOBS, WORKER_METRICS } from './worker.tokens';
 
 export interface WorkerModuleOptions {
   readonly config: WorkerConfig;
-  /** Pool, lifecycle and lease repositories over one store (DynamoDB in production). */
-  readonly storage: WorkerStorage;
+  /** The store (createDynamoStore in production); disposed by PersistenceModule at shutdown. */
+  readonly store: SandboxStore;
   /** The provider (HttpCspClient in production). */
   readonly provider: SandboxProvider;
   readonly clock?: Clock;
@@ -37,12 +35,10 @@ export interface WorkerModuleOptions {
  * module in the repository that imports ScheduleModule.forRoot().
  */
 @Module({})
-export class WorkerModule implements OnApplicationShutdown {
-  constructor(@Inject(WORKER_STORAGE) private readonly storage: WorkerStorage) {}
-
+export class WorkerModule {
   static forRoot(options: WorkerModuleOptions): DynamicModule {
     const clock = options.clock ?? systemClock;
-    const { config, storage, provider } = options;
+    const { config, store, provider } = options;
     return {
       module: WorkerModule,
       imports: [
@@ -62,23 +58,12 @@ export class WorkerModule implements OnApplicationShutdown {
             ].filter((value): value is string => typeof value === 'string' && value !== ''),
           }),
         ),
-        // The pool repository is the storage's; the storage is disposed by this module.
-        PersistenceModule.forRoot({
-          config: config.persistence,
-          clock,
-          createRepository: () => ({
-            repository: storage.pool,
-            ...(storage.events ? { eventLog: storage.events } : {}),
-          }),
-        }),
+        PersistenceModule.forRoot({ config: config.persistence, clock, createStore: () => store }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
-        { provide: WORKER_STORAGE, useValue: storage },
         { provide: SANDBOX_PROVIDER, useValue: provider },
-        { provide: SANDBOX_LIFECYCLE_REPOSITORY, useValue: storage.lifecycle },
-        { provide: JOB_LEASE_REPOSITORY, useValue: storage.leases },
         { provide: WORKER_METRICS, useFactory: () => new WorkerMetrics(provider) },
         {
           provide: WORKER_JOBS,
@@ -86,7 +71,7 @@ export class WorkerModule implements OnApplicationShutdown {
           useFactory: (metrics: WorkerMetrics, pino: PinoLogger) =>
             new WorkerJobs({
               config,
-              storage,
+              storage: store,
               provider,
               clock,
               lease: config.persistence.lease,
@@ -99,10 +84,6 @@ export class WorkerModule implements OnApplicationShutdown {
       ],
       exports: [WORKER_JOBS, JobScheduler, WORKER_METRICS],
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.storage.dispose?.();
   }
 }
 

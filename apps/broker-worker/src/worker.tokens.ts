@@ -1,4 +1,3 @@
 /** DI tokens of the worker app. */
 export const WORKER_JOBS = Symbol.for('broker.WorkerJobs');
 export const WORKER_METRICS = Symbol.for('broker.WorkerMetrics');
-export const WORKER_STORAGE = Symbol.for('broker.WorkerStorage');

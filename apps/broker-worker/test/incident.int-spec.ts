@@ -2,9 +2,8 @@ import type { Sandbox } from '@broker/domain';
 import { FixedClock } from '@broker/domain/testing';
 import {
   createDocumentClient,
-  DynamoJobLeaseRepository,
-  DynamoLifecycleRepository,
-  DynamoSandboxRepository,
+  createDynamoStore,
+  type DynamoSandboxRepository,
 } from '@broker/dynamo-repo';
 import type { JobLogger } from '@broker/jobs';
 import {
@@ -67,7 +66,7 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
   it('deletes every released sandbox exactly once, within the rate limit, none lost or stuck', async () => {
     const clock = new FixedClock(Date.now());
     const storage = await dynamoStorage(engine.endpoint, clock);
-    cleanups.push(() => storage.dispose?.());
+    cleanups.push(() => storage.dispose());
     const provider = cspClient(sim, { breaker: { threshold: 5, halfOpenAfterMs: 150 } });
     const rate = 8;
     const jobs = workerJobs({
@@ -76,7 +75,7 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
       provider,
       clock,
     });
-    const released = await releasedPool(jobs, storage.pool, 24, 'inc');
+    const released = await releasedPool(jobs, storage.sandboxes, 24, 'inc');
     sim.stats.reset();
     // Bursts of 500s (some with the licence-service HTML page), 429 + Retry-After, timeouts,
     // then scattered 500s.
@@ -100,12 +99,12 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
         stoppedByBreaker += 1;
         await new Promise((resolve) => setTimeout(resolve, 200)); // breaker half-opens
       }
-      const counts = await storage.pool.countByStatus();
+      const counts = await storage.sandboxes.countByStatus();
       if (counts.deleted === released.length) break;
       clock.advanceSeconds(60); // every back-off has passed
     }
 
-    const counts = await storage.pool.countByStatus();
+    const counts = await storage.sandboxes.countByStatus();
     expect(counts).toMatchObject({
       deleted: 24,
       pending_deletion: 0,
@@ -133,15 +132,14 @@ describe('two workers on one table', () => {
     // Worker B: its own client on the same table, like a second process.
     const clientB = createDocumentClient({ region: 'us-east-1', endpoint: engine.endpoint });
     cleanups.push(
-      () => storage.dispose?.(),
+      () => storage.dispose(),
       () => clientB.destroy(),
     );
     const tableName = storage.tableName;
-    const storageB = {
-      pool: new DynamoSandboxRepository({ client: clientB, tableName, clock, lease: LEASE }),
-      lifecycle: new DynamoLifecycleRepository({ client: clientB, tableName, clock }),
-      leases: new DynamoJobLeaseRepository({ client: clientB, tableName, clock }),
-    };
+    const storageB = createDynamoStore(
+      { tableName, region: 'us-east-1', lease: LEASE },
+      { client: clientB, clock },
+    );
     const events: Array<{ job: string; kind: 'start' | 'end'; worker: string }> = [];
     const recorder = (worker: string): JobLogger => ({
       info: (fields, message) => {
@@ -174,7 +172,7 @@ describe('two workers on one table', () => {
       logger: recorder('b'),
     });
 
-    const released = await releasedPool(a, storage.pool, 30, 'two');
+    const released = await releasedPool(a, storage.sandboxes, 30, 'two');
     const reports = [];
     for (let round = 0; round < 4; round += 1) {
       clock.advanceSeconds(1);
@@ -194,7 +192,7 @@ describe('two workers on one table', () => {
 
     // Without the lease (say it expired under a stalled worker) the row claims still hold:
     // both workers' cleanup logic at once, on fresh releases.
-    const more = await releasedPool(a, storage.pool, 8, 'nolease');
+    const more = await releasedPool(a, storage.sandboxes, 8, 'nolease');
     const ctx = (worker: string) => ({
       runId: worker,
       owner: `${worker}:direct`,
@@ -209,7 +207,7 @@ describe('two workers on one table', () => {
     const perAccount = sim.stats.snapshot().deletesByAccount;
     expect(Object.keys(perAccount)).toHaveLength(released.length + more.length);
     expect(Object.values(perAccount).every((n) => n === 1)).toBe(true);
-    expect((await storage.pool.countByStatus()).deleted).toBe(38);
+    expect((await storage.sandboxes.countByStatus()).deleted).toBe(38);
 
     // No job ran on both workers at the same time.
     const running = new Map<string, number>();

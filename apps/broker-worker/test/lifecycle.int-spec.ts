@@ -38,8 +38,8 @@ async function setup(env: Record<string, string> = {}) {
   const storage = await dynamoStorage(engine.endpoint, clock);
   const provider = cspClient(sim);
   const jobs = workerJobs({ config: testConfig(sim, env), storage, provider, clock });
-  cleanups.push(() => storage.dispose?.());
-  return { clock, storage, provider, jobs, pool: storage.pool, events: storage.events! };
+  cleanups.push(() => storage.dispose());
+  return { clock, storage, provider, jobs, pool: storage.sandboxes, events: storage.events };
 }
 
 describe('worker jobs on dynalite + the CSP simulator', () => {

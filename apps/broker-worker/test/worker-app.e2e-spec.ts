@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SANDBOX_REPOSITORY, SandboxStatus, type SandboxRepository } from '@broker/domain';
+import { SANDBOX_STORE, SandboxStatus, type SandboxStore } from '@broker/domain';
 import { FixedClock } from '@broker/domain/testing';
 import type { CleanupResult } from '@broker/jobs';
 import { JobScheduler } from '../src/jobs/job-scheduler.service';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const provider = cspClient(sim, { breaker: { threshold: 2, halfOpenAfterMs: 60_000 } });
   app = await createWorkerApp({
     config: testConfig(sim, { CLEANUP_CONCURRENCY: '1' }),
-    storage,
+    store: storage,
     provider,
     clock,
   });
@@ -72,7 +72,7 @@ describe('broker-worker HTTP surface and breaker handling', () => {
 
   it('stops cleanup at an open breaker, leaves the rest pending uncounted, and turns unready', async () => {
     const scheduler = app.get(JobScheduler);
-    const pool = app.get<SandboxRepository>(SANDBOX_REPOSITORY);
+    const pool = app.get<SandboxStore>(SANDBOX_STORE).sandboxes;
     const released: string[] = [];
     for (let i = 0; i < 6; i += 1) {
       const { sandbox } = await pool.allocate({

@@ -15,3 +15,5 @@ export * from './events';
 export * from './ports/sandbox-event-log';
 export * from './ports/job-run-repository';
 export * from './ports/sandbox-admin-repository';
+export * from './ports/sandbox-store';
+export * from './paging/opaque-cursor';

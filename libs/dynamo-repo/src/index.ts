@@ -1,3 +1,5 @@
+export * from './client/attribute-map';
+export * from './client/conditional';
 export * from './client/document-client';
 export * from './client/ensure-table';
 export * from './cursor/list-cursor';
@@ -5,8 +7,10 @@ export * from './keys/item-keys';
 export * from './keys/shard';
 export * from './mapping/claim-item';
 export * from './mapping/sandbox-item';
-export * from './repository/candidate-pool';
+export * from './allocation/candidate-pool';
 export * from './repository/dynamo-sandbox.repository';
+export * from './transitions/transition-writer';
+export * from './store/create-dynamo-store';
 export * from './lifecycle';
 export * from './events';
 export * from './admin';

@@ -1,3 +1,6 @@
+import { dynamoStoreFactory } from './store-harness';
+import { describeTransitionTableContract } from './transitions.contract';
+import { describeAdminContract } from './admin.contract';
 import { type RunningEngine, startDynalite } from '../src/testing';
 import { dynamoHarnessFactory } from './dynamo-harness';
 import {
@@ -18,3 +21,11 @@ afterAll(async () => {
 const factory = dynamoHarnessFactory(() => engine.endpoint);
 describeSandboxRepositoryContract('dynalite', factory);
 describeConcurrencyProof('dynalite', factory);
+describeTransitionTableContract(
+  'dynalite',
+  dynamoStoreFactory(() => engine.endpoint),
+);
+describeAdminContract(
+  'dynalite',
+  dynamoStoreFactory(() => engine.endpoint),
+);

@@ -1,3 +1,6 @@
+import { dynamoStoreFactory } from './store-harness';
+import { describeTransitionTableContract } from './transitions.contract';
+import { describeAdminContract } from './admin.contract';
 import { aProviderPool, FixedClock } from '@broker/domain/testing';
 import { DynamoSandboxRepository, lowLevelClientOf } from '../src';
 import {
@@ -66,4 +69,7 @@ if (!java) {
     }
   });
   describeConcurrencyProof('DynamoDB Local', factory);
+  const storeFactory = dynamoStoreFactory(() => engine?.endpoint ?? '');
+  describeTransitionTableContract('DynamoDB Local', storeFactory);
+  describeAdminContract('DynamoDB Local', storeFactory);
 });

@@ -1,3 +1,6 @@
+import { memoryStoreFactory } from './store-harness';
+import { describeTransitionTableContract } from './transitions.contract';
+import { describeAdminContract } from './admin.contract';
 import {
   describeConcurrencyProof,
   describeSandboxRepositoryContract,
@@ -6,3 +9,5 @@ import { memoryHarnessFactory } from './memory-harness';
 
 describeSandboxRepositoryContract('in-memory', memoryHarnessFactory);
 describeConcurrencyProof('in-memory', memoryHarnessFactory);
+describeTransitionTableContract('in-memory', memoryStoreFactory);
+describeAdminContract('in-memory', memoryStoreFactory);

@@ -60,7 +60,7 @@ lifecycleContract('in-memory', ({ clock, lease }) => {
   const pool = new InMemorySandboxRepository({ clock, lease });
   return Promise.resolve({
     pool,
-    lifecycle: new InMemoryLifecycleRepository(pool, clock),
+    lifecycle: new InMemoryLifecycleRepository(pool.store, clock),
     leases: new InMemoryJobLeaseRepository(clock),
     close: () => Promise.resolve(),
   });

@@ -2,10 +2,8 @@ import { SandboxStatus } from '@broker/domain';
 import {
   aProviderPool,
   FakeSandboxProvider,
+  createInMemoryStore,
   FixedClock,
-  InMemoryJobLeaseRepository,
-  InMemoryLifecycleRepository,
-  InMemorySandboxRepository,
 } from '@broker/domain/testing';
 import { loadWorkerConfig } from '../config/worker-config';
 import { createWorkerApp } from '../worker-app';
@@ -14,15 +12,11 @@ import { JobScheduler } from './job-scheduler.service';
 async function workerWith(env: Record<string, string>) {
   const clock = new FixedClock(Date.now());
   const config = loadWorkerConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
-  const pool = new InMemorySandboxRepository({ clock, lease: config.persistence.lease });
+  const store = createInMemoryStore({ clock, lease: config.persistence.lease });
+  const pool = store.sandboxes;
   const accounts = aProviderPool(3, 'lab-sched-');
   const provider = new FakeSandboxProvider(accounts);
-  const storage = {
-    pool,
-    lifecycle: new InMemoryLifecycleRepository(pool, clock),
-    leases: new InMemoryJobLeaseRepository(clock),
-  };
-  const app = await createWorkerApp({ config, storage, provider, clock });
+  const app = await createWorkerApp({ config, store, provider, clock });
   await app.init();
   return { app, pool, provider };
 }

@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Clock, LeasePolicy, SandboxProvider } from '@broker/domain';
-import { type JobLogger, JobSet } from '@broker/jobs';
+import { type JobLogger, JobSet, type JobStorage } from '@broker/jobs';
 import type { WorkerConfig } from '../config/worker-config';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
-import type { WorkerStorage } from '../storage/worker-storage';
 
 export interface WorkerJobsDeps {
   readonly config: WorkerConfig;
-  readonly storage: WorkerStorage;
+  readonly storage: JobStorage;
   readonly provider: SandboxProvider;
   readonly clock: Clock;
   readonly lease: LeasePolicy;

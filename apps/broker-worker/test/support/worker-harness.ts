@@ -5,21 +5,14 @@ import {
   type SimulatorOptions,
 } from '@broker/csp-simulator';
 import { HttpCspClient, type CspClientConfig } from '@broker/csp-client';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, LeasePolicy } from '@broker/domain';
-import {
-  DynamoJobLeaseRepository,
-  DynamoLifecycleRepository,
-  DynamoSandboxEventLog,
-  DynamoSandboxRepository,
-} from '@broker/dynamo-repo';
+import { createDynamoStore, type DynamoStore } from '@broker/dynamo-repo';
 import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
-import type { JobLogger } from '@broker/jobs';
+import type { JobLogger, JobStorage } from '@broker/jobs';
 import { silentJobLogger } from '@broker/jobs';
 import { loadWorkerConfig, type WorkerConfig } from '../../src/config/worker-config';
 import { WorkerJobs } from '../../src/jobs/worker-jobs';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
-import type { WorkerStorage } from '../../src/storage/worker-storage';
 
 export { startDynalite, startSimulator, type RunningSimulator };
 
@@ -69,26 +62,23 @@ export function cspClient(
   });
 }
 
-/** A fresh table on a running engine, with the three ports the worker uses. */
+/** The store over a fresh table on a running engine (it owns its client: dispose closes it). */
 export async function dynamoStorage(
   endpoint: string,
   clock: Clock,
-): Promise<WorkerStorage & { client: DynamoDBDocumentClient; tableName: string }> {
+): Promise<DynamoStore & { tableName: string }> {
   const { client, tableName } = await createTestTable(endpoint);
-  return {
-    client,
-    tableName,
-    pool: new DynamoSandboxRepository({ client, tableName, clock, lease: LEASE }),
-    lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
-    leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
-    events: new DynamoSandboxEventLog({ client, tableName, clock }),
-    dispose: () => client.destroy(),
-  };
+  client.destroy();
+  const store = createDynamoStore(
+    { tableName, region: 'us-east-1', endpoint, lease: LEASE },
+    { clock },
+  );
+  return Object.assign(store, { tableName });
 }
 
 export function workerJobs(options: {
   config: WorkerConfig;
-  storage: WorkerStorage;
+  storage: JobStorage;
   provider: HttpCspClient;
   clock: Clock;
   workerId?: string;

@@ -1,16 +1,9 @@
 import { InvalidCursorError } from '../errors/domain-errors';
+import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import type { ListEventsQuery } from '../ports/sandbox-event-log';
 
 /** The shape `newEventId` produces: 13-digit epoch ms, `-`, 12 hex digits. */
 export const EVENT_ID_PATTERN = /^\d{13}-[0-9a-f]{12}$/;
-
-interface EventCursorBody {
-  readonly v: 1;
-  /** Fingerprint of the filter the cursor was issued for. */
-  readonly f: string;
-  /** The last event id returned: the next page starts strictly below it. */
-  readonly e: string;
-}
 
 /** The filter part of a query (not the limit: a caller may change the page size between pages). */
 function fingerprint(query: ListEventsQuery): string {
@@ -27,24 +20,16 @@ function fingerprint(query: ListEventsQuery): string {
  * the filter it belongs to, so a cursor replayed with another filter is rejected, not misread.
  */
 export function encodeEventCursor(lastEventId: string, query: ListEventsQuery): string {
-  const body: EventCursorBody = { v: 1, f: fingerprint(query), e: lastEventId };
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+  return encodeCursor(fingerprint(query), lastEventId);
 }
 
 /** The event id to continue below; InvalidCursorError for anything malformed or foreign. */
 export function decodeEventCursor(cursor: string, query: ListEventsQuery): string {
-  let parsed: unknown;
-  try {
-    if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw new InvalidCursorError();
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
+  const eventId = decodeCursor(cursor, fingerprint(query), 512);
+  if (typeof eventId !== 'string' || !EVENT_ID_PATTERN.test(eventId)) {
     throw new InvalidCursorError();
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursorError();
-  const body = parsed as Partial<EventCursorBody>;
-  if (body.v !== 1 || body.f !== fingerprint(query)) throw new InvalidCursorError();
-  if (typeof body.e !== 'string' || !EVENT_ID_PATTERN.test(body.e)) throw new InvalidCursorError();
-  return body.e;
+  return eventId;
 }
 
 /** Inclusive epoch-ms bounds of a query as event-id bounds (ids sort by time). */

@@ -44,28 +44,19 @@ export type ClaimRepairOutcome =
   /** The claim changed while being repaired (a live request owns it now): nothing done. */
   | 'skipped';
 
-/** Storage of the sandbox pool. Every state change is one single-item conditional write. */
-export interface SandboxRepository {
+/** The claim protocol: one sandbox per student, never one sandbox to two students. */
+export interface SandboxAllocationRepository {
   /**
    * Allocate one available sandbox to the student, or return the one the student's claim already
    * holds. Throws NoSandboxesAvailableError only when no sandbox matching the prefix is available.
    */
   allocate(request: AllocationRequest): Promise<AllocationResult>;
+}
 
+/** Reads of the pool: one row, a status listing, exact counts (index reads, never a scan). */
+export interface SandboxReadRepository {
   /** Strongly consistent read of one sandbox row. */
   get(sandboxId: string): Promise<Sandbox | null>;
-
-  /**
-   * The owner releases: allocated → pending_deletion. Idempotent for the owner (a repeat returns the
-   * row unchanged). Throws SandboxNotFoundError or NotSandboxOwnerError.
-   */
-  release(sandboxId: string, studentId: string): Promise<ReleaseResult>;
-
-  /**
-   * Write one sandbox from the provider's list: insert it as available, refresh an available row,
-   * revive a stale one; never touch allocated-or-later rows or tombstones.
-   */
-  upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome>;
 
   /**
    * One page of sandboxes in a status; the cursor is opaque. Order is by name within each index
@@ -75,7 +66,28 @@ export interface SandboxRepository {
 
   /** Exact number of rows in each status (index reads, never a table scan). */
   countByStatus(): Promise<Record<SandboxStatus, number>>;
+}
 
+/** The student's release (reference: `POST /sandboxes/{id}/mark-for-deletion`). */
+export interface SandboxReleaseRepository {
+  /**
+   * The owner releases: allocated → pending_deletion. Idempotent for the owner (a repeat returns the
+   * row unchanged). Throws SandboxNotFoundError or NotSandboxOwnerError.
+   */
+  release(sandboxId: string, studentId: string): Promise<ReleaseResult>;
+}
+
+/** What the provider sync writes. */
+export interface ProviderSyncRepository {
+  /**
+   * Write one sandbox from the provider's list: insert it as available, refresh an available row,
+   * revive a stale one; never touch allocated-or-later rows or tombstones.
+   */
+  upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome>;
+}
+
+/** The claim-repair job's reads and writes. */
+export interface ClaimRepairRepository {
   /**
    * Claims listed for repair whose writer deadline (`deadlineMs`) is before the epoch-ms instant
    * `olderThanMs` (for the repair job, e.g. `now - 60_000`). A claim is listed when it was taken
@@ -88,9 +100,28 @@ export interface SandboxRepository {
 
   /** Confirm or clean up one open claim whose writer's deadline has passed. */
   repairClaim(claim: AllocationClaim): Promise<ClaimRepairOutcome>;
+}
 
-  /** Cheap round-trip to the store for readiness checks. */
+/** A cheap round-trip to the store, for readiness checks. */
+export interface StoreHealth {
   ping(): Promise<void>;
 }
 
-export const SANDBOX_REPOSITORY = Symbol.for('broker.SandboxRepository');
+/**
+ * Every operation on sandbox rows and claims, as one object per engine (the contract suite runs
+ * it on each). Consumers depend on the part they use; every state change is one single-item
+ * conditional write whose status condition comes from TRANSITIONS.
+ */
+export interface SandboxRepository
+  extends
+    SandboxAllocationRepository,
+    SandboxReadRepository,
+    SandboxReleaseRepository,
+    ProviderSyncRepository,
+    ClaimRepairRepository,
+    StoreHealth {}
+
+/** DI tokens of the parts (each resolves to the store's SandboxRepository). */
+export const SANDBOX_ALLOCATION_REPOSITORY = Symbol.for('broker.SandboxAllocationRepository');
+export const SANDBOX_READ_REPOSITORY = Symbol.for('broker.SandboxReadRepository');
+export const SANDBOX_RELEASE_REPOSITORY = Symbol.for('broker.SandboxReleaseRepository');

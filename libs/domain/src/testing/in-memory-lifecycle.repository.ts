@@ -6,13 +6,7 @@ import type {
 } from '../ports/sandbox-lifecycle-repository';
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
 import { SandboxStatus } from '../sandbox/sandbox-status';
-import { sourcesOf, type TransitionActor } from '../sandbox/transitions';
-import type { InMemorySandboxRepository } from './in-memory-sandbox.repository';
-
-interface StoredRow {
-  readonly sandbox: Sandbox;
-  readonly claimToken?: string;
-}
+import type { InMemoryRows, MemoryStatusChange } from './in-memory-rows';
 
 interface DeletionHold {
   readonly owner: string;
@@ -21,50 +15,60 @@ interface DeletionHold {
 }
 
 /**
- * The lifecycle port over the rows of an InMemorySandboxRepository, so pool and jobs share one
- * store in tests. Each method checks and writes synchronously: as atomic as a conditional write.
+ * The lifecycle port over the rows of an in-memory store (`InMemorySandboxRepository.store`), so
+ * pool and jobs share one store in tests. Every status change goes through the store's one
+ * writer (sources from TRANSITIONS); each runs synchronously, as atomic as a conditional write.
  */
 export class InMemoryLifecycleRepository implements SandboxLifecycleRepository {
   private readonly holds = new Map<string, DeletionHold>();
   private readonly preDeleteDone = new Map<string, EpochSeconds>();
 
   constructor(
-    private readonly pool: InMemorySandboxRepository,
+    private readonly store: InMemoryRows,
     private readonly clock: Clock,
   ) {}
 
   markStale(sandboxId: string, notSyncedSince: EpochSeconds): Promise<boolean> {
-    return this.write(sandboxId, SandboxStatus.Stale, 'sync', (s) =>
-      (s.lastSyncedAt ?? 0) < notSyncedSince ? (now) => ({ staleSince: now }) : null,
-    );
+    return this.write({
+      sandboxId,
+      to: SandboxStatus.Stale,
+      by: 'sync',
+      when: ({ sandbox }) => (sandbox.lastSyncedAt ?? 0) < notSyncedSince,
+      fields: (now) => ({ staleSince: now }),
+    });
   }
 
   expire(sandboxId: string, expiresAtOrBefore: EpochSeconds): Promise<boolean> {
-    return this.write(sandboxId, SandboxStatus.PendingDeletion, 'expiry', (s) =>
-      s.expiresAt !== undefined && s.expiresAt <= expiresAtOrBefore
-        ? (now) => ({ deletionRequestedAt: now })
-        : null,
-    );
+    return this.write({
+      sandboxId,
+      to: SandboxStatus.PendingDeletion,
+      by: 'expiry',
+      when: ({ sandbox }) =>
+        sandbox.expiresAt !== undefined && sandbox.expiresAt <= expiresAtOrBefore,
+      fields: (now) => ({ deletionRequestedAt: now }),
+    });
   }
 
   purgeStale(sandboxId: string, staleSinceOrBefore: EpochSeconds): Promise<boolean> {
-    return this.write(sandboxId, SandboxStatus.Deleted, 'sync', (s) =>
-      s.staleSince !== undefined && s.staleSince <= staleSinceOrBefore
-        ? (now) => ({ deletedAt: now })
-        : null,
-    );
+    return this.write({
+      sandboxId,
+      to: SandboxStatus.Deleted,
+      by: 'sync',
+      when: ({ sandbox }) => (sandbox.staleSince ?? sandbox.updatedAt) <= staleSinceOrBefore,
+      fields: (now) => ({ deletedAt: now }),
+    });
   }
 
   claimDeletion(sandboxId: string, owner: string): Promise<DeletionClaim | null> {
     const now = nowSeconds(this.clock);
-    const row = this.rows().get(sandboxId);
-    if (!row) return Promise.resolve(null);
-    const { status, nextAttemptAt } = row.sandbox;
-    const due =
-      status === SandboxStatus.PendingDeletion ||
-      (status === SandboxStatus.DeletionFailed && (nextAttemptAt ?? 0) <= now);
-    if (!due) return Promise.resolve(null);
-    const sandbox = this.put(row, SandboxStatus.Deleting, now, {});
+    const sandbox = this.store.transition({
+      sandboxId,
+      to: SandboxStatus.Deleting,
+      by: 'cleanup',
+      when: ({ sandbox: s }) =>
+        s.status === SandboxStatus.PendingDeletion || (s.nextAttemptAt ?? 0) <= now,
+    });
+    if (!sandbox) return Promise.resolve(null);
     const preDeleteDoneAt = this.preDeleteDone.get(sandboxId);
     const hold: DeletionHold = {
       owner,
@@ -106,14 +110,16 @@ export class InMemoryLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   recoverDeletion(sandboxId: string, claimedBefore: EpochSeconds): Promise<boolean> {
-    const row = this.rows().get(sandboxId);
     const hold = this.holds.get(sandboxId);
-    if (row?.sandbox.status !== SandboxStatus.Deleting || !hold || hold.claimedAt > claimedBefore) {
-      return Promise.resolve(false);
-    }
-    this.holds.delete(sandboxId);
-    this.put(row, SandboxStatus.PendingDeletion, nowSeconds(this.clock), {});
-    return Promise.resolve(true);
+    const recovered = this.store.transition({
+      sandboxId,
+      to: SandboxStatus.PendingDeletion,
+      by: 'repair',
+      from: [SandboxStatus.Deleting],
+      when: () => hold !== undefined && hold.claimedAt <= claimedBefore,
+    });
+    if (recovered) this.holds.delete(sandboxId);
+    return Promise.resolve(recovered !== null);
   }
 
   /** Owner token and claim time of a row in `deleting` (tests). */
@@ -122,62 +128,33 @@ export class InMemoryLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   private holdsClaim(claim: DeletionClaim): boolean {
-    const row = this.rows().get(claim.sandbox.sandboxId);
+    const row = this.store.rows.get(claim.sandbox.sandboxId);
     return (
       row?.sandbox.status === SandboxStatus.Deleting &&
       this.holds.get(claim.sandbox.sandboxId)?.owner === claim.owner
     );
   }
 
+  /** Leave `deleting` under our own claim. */
   private finish(
     claim: DeletionClaim,
     to: SandboxStatus,
     fields: (now: EpochSeconds, current: Sandbox) => Partial<Sandbox>,
   ): Promise<boolean> {
     const id = claim.sandbox.sandboxId;
-    const row = this.rows().get(id);
-    if (!row || !this.holdsClaim(claim)) return Promise.resolve(false);
-    const now = nowSeconds(this.clock);
-    this.holds.delete(id);
-    this.put(row, to, now, fields(now, row.sandbox));
-    return Promise.resolve(true);
+    const done = this.store.transition({
+      sandboxId: id,
+      to,
+      by: 'cleanup',
+      from: [SandboxStatus.Deleting],
+      when: () => this.holdsClaim(claim),
+      fields,
+    });
+    if (done) this.holds.delete(id);
+    return Promise.resolve(done !== null);
   }
 
-  private write(
-    sandboxId: string,
-    to: SandboxStatus,
-    actor: TransitionActor,
-    condition: (current: Sandbox) => ((now: EpochSeconds) => Partial<Sandbox>) | null,
-  ): Promise<boolean> {
-    const row = this.rows().get(sandboxId);
-    if (!row || !sourcesOf(to, actor).includes(row.sandbox.status)) return Promise.resolve(false);
-    const fields = condition(row.sandbox);
-    if (!fields) return Promise.resolve(false);
-    const now = nowSeconds(this.clock);
-    this.put(row, to, now, fields(now));
-    return Promise.resolve(true);
-  }
-
-  private put(
-    row: StoredRow,
-    status: SandboxStatus,
-    now: EpochSeconds,
-    fields: Partial<Sandbox>,
-  ): Sandbox {
-    const { staleSince: _staleSince, ...rest } = row.sandbox;
-    const sandbox: Sandbox = {
-      ...(status === SandboxStatus.Stale ? row.sandbox : rest),
-      ...fields,
-      status,
-      updatedAt: now,
-      version: row.sandbox.version + 1,
-    };
-    this.rows().set(sandbox.sandboxId, { ...row, sandbox });
-    return sandbox;
-  }
-
-  private rows(): Map<string, StoredRow> {
-    // The pool repository keeps its rows private; lifecycle writes must change those same rows.
-    return (this.pool as unknown as { rows: Map<string, StoredRow> }).rows;
+  private write(change: MemoryStatusChange): Promise<boolean> {
+    return Promise.resolve(this.store.transition(change) !== null);
   }
 }

@@ -8,6 +8,7 @@ import {
   NotSandboxOwnerError,
   SandboxNotFoundError,
 } from '../errors/domain-errors';
+import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { Page } from '../ports/page';
 import type {
@@ -18,34 +19,19 @@ import type {
   SandboxRepository,
 } from '../ports/sandbox-repository';
 import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
+import {
+  InMemoryRows,
+  type StoredClaim,
+  type StoredRow,
+  type SupersededCandidate,
+} from './in-memory-rows';
 import { ALL_SANDBOX_STATUSES, SandboxStatus } from '../sandbox/sandbox-status';
-
-interface StoredSandbox {
-  readonly sandbox: Sandbox;
-  /** Token of the claim the sandbox was allocated under (never shown to callers). */
-  readonly claimToken?: string;
-}
-
-interface SupersededCandidate {
-  readonly sandboxId: string;
-  readonly token: string;
-}
-
-interface StoredClaim {
-  readonly studentId: string;
-  readonly idempotencyKey: string;
-  readonly sandboxId: string;
-  readonly token: string;
-  readonly createdAt: number;
-  readonly deadlineMs: number;
-  readonly superseded: readonly SupersededCandidate[];
-  /** Still listed for the repair job. */
-  readonly open: boolean;
-}
 
 export interface InMemorySandboxRepositoryOptions {
   readonly clock: Clock;
   readonly lease: LeasePolicy;
+  /** The rows to share with other repositories of one store (a new set by default). */
+  readonly rows?: InMemoryRows;
 }
 
 /**
@@ -55,8 +41,10 @@ export interface InMemorySandboxRepositoryOptions {
  * tombstones, opaque cursors, exact counts); the contract suite in libs/dynamo-repo runs both.
  */
 export class InMemorySandboxRepository implements SandboxRepository {
-  private readonly rows = new Map<string, StoredSandbox>();
-  private readonly claims = new Map<string, StoredClaim>();
+  /** Shared with the lifecycle and admin fakes of the same store. */
+  readonly store: InMemoryRows;
+  private readonly rows: Map<string, StoredRow>;
+  private readonly claims: Map<string, StoredClaim>;
   private readonly clock: Clock;
   private readonly lease: LeasePolicy;
   private tokenSequence = 0;
@@ -64,6 +52,9 @@ export class InMemorySandboxRepository implements SandboxRepository {
   constructor(options: InMemorySandboxRepositoryOptions) {
     this.clock = options.clock;
     this.lease = options.lease;
+    this.store = options.rows ?? new InMemoryRows(options.clock);
+    this.rows = this.store.rows;
+    this.claims = this.store.claims;
   }
 
   /** Insert provider sandboxes as available (same rules as sync). */
@@ -109,10 +100,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
     sandboxId: string,
     claim: { studentId: string; idempotencyKey: string; token: string },
   ): boolean {
-    const row = this.rows.get(sandboxId);
-    if (row?.sandbox.status !== SandboxStatus.Available) return false;
-    this.rows.set(sandboxId, this.allocated(row, claim, claim.token, undefined));
-    return true;
+    return this.allocated(sandboxId, claim, claim.token, undefined) !== null;
   }
 
   /** Put a row into a status directly, as another job would (tests). */
@@ -135,19 +123,13 @@ export class InMemorySandboxRepository implements SandboxRepository {
       const row = this.rows.get(sandboxId);
       if (!row) throw new SandboxNotFoundError(sandboxId);
       if (row.sandbox.ownerId !== studentId) throw new NotSandboxOwnerError(sandboxId);
-      if (row.sandbox.status !== SandboxStatus.Allocated) {
-        return { sandbox: row.sandbox, changed: false };
-      }
-      const now = nowSeconds(this.clock);
-      const sandbox: Sandbox = {
-        ...row.sandbox,
-        status: SandboxStatus.PendingDeletion,
-        deletionRequestedAt: now,
-        updatedAt: now,
-        version: row.sandbox.version + 1,
-      };
-      this.rows.set(sandboxId, { ...row, sandbox });
-      return { sandbox, changed: true };
+      const sandbox = this.store.transition({
+        sandboxId,
+        to: SandboxStatus.PendingDeletion,
+        by: 'student',
+        fields: (now) => ({ deletionRequestedAt: now }),
+      });
+      return sandbox ? { sandbox, changed: true } : { sandbox: row.sandbox, changed: false };
     });
   }
 
@@ -159,7 +141,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
     return settle(() => {
       const prefix = query.namePrefix ?? '';
       const filter = `${query.status}|${prefix}`;
-      const after = query.cursor === undefined ? null : decodeCursor(query.cursor, filter);
+      const after = query.cursor === undefined ? null : positionOf(query.cursor, filter);
       const matching = [...this.rows.values()]
         .map((row) => row.sandbox)
         .filter((s) => s.status === query.status && s.name.startsWith(prefix))
@@ -168,8 +150,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const page = matching.slice(0, Math.max(1, query.limit));
       const last = page[page.length - 1];
-      const cursor =
-        matching.length > page.length && last ? encodeCursor({ f: filter, a: last.key }) : null;
+      const cursor = matching.length > page.length && last ? encodeCursor(filter, last.key) : null;
       return { items: page.map(({ s }) => s), cursor };
     });
   }
@@ -248,12 +229,12 @@ export class InMemorySandboxRepository implements SandboxRepository {
     if (!candidate) throw new NoSandboxesAvailableError(prefix || undefined);
     this.tokenSequence += 1;
     const token = `mem-${this.tokenSequence}-${nowMs}`;
-    const row = this.allocated(candidate, request, token, request.trackName);
-    this.rows.set(row.sandbox.sandboxId, row);
+    const sandbox = this.allocated(candidate.sandbox.sandboxId, request, token, request.trackName);
+    if (!sandbox) throw new Error('unreachable: the candidate was available');
     this.claims.set(key, {
       studentId: request.studentId,
       idempotencyKey: request.idempotencyKey,
-      sandboxId: row.sandbox.sandboxId,
+      sandboxId: sandbox.sandboxId,
       token,
       createdAt: existing?.createdAt ?? nowMs,
       deadlineMs: nowMs + CLAIM_POLICY.writerWindowMs,
@@ -261,48 +242,41 @@ export class InMemorySandboxRepository implements SandboxRepository {
       // Claim and allocation happen in one step here; only a superseded orphan needs repair.
       open: superseded.length > 0,
     });
-    return { sandbox: row.sandbox, created: true };
+    return { sandbox, created: true };
   }
 
+  /** available → allocated for the student under the claim's token; null if not available. */
   private allocated(
-    row: StoredSandbox,
+    sandboxId: string,
     owner: { studentId: string; idempotencyKey: string },
     token: string,
     trackName: string | undefined,
-  ): StoredSandbox {
-    const now = nowSeconds(this.clock);
-    return {
+  ): Sandbox | null {
+    return this.store.transition({
+      sandboxId,
+      to: SandboxStatus.Allocated,
+      by: 'student',
       claimToken: token,
-      sandbox: {
-        ...row.sandbox,
-        status: SandboxStatus.Allocated,
+      fields: (now) => ({
         ownerId: owner.studentId,
         idempotencyKey: owner.idempotencyKey,
         ...(trackName ? { trackName } : {}),
         allocatedAt: now,
         expiresAt: leaseExpiry(now, this.lease),
-        updatedAt: now,
-        version: row.sandbox.version + 1,
-      },
-    };
+      }),
+    });
   }
 
+  /** Superseded candidates still allocated under a dead writer's token go to deletion. */
   private releaseOrphans(claim: StoredClaim): void {
-    const now = nowSeconds(this.clock);
     for (const orphan of claim.superseded) {
-      const row = this.rows.get(orphan.sandboxId);
-      if (row?.sandbox.status !== SandboxStatus.Allocated || row.claimToken !== orphan.token) {
-        continue;
-      }
-      this.rows.set(orphan.sandboxId, {
-        ...row,
-        sandbox: {
-          ...row.sandbox,
-          status: SandboxStatus.PendingDeletion,
-          deletionRequestedAt: now,
-          updatedAt: now,
-          version: row.sandbox.version + 1,
-        },
+      this.store.transition({
+        sandboxId: orphan.sandboxId,
+        to: SandboxStatus.PendingDeletion,
+        by: 'repair',
+        from: [SandboxStatus.Allocated],
+        when: (row) => row.claimToken === orphan.token,
+        fields: (now) => ({ deletionRequestedAt: now }),
       });
     }
   }
@@ -323,20 +297,15 @@ export class InMemorySandboxRepository implements SandboxRepository {
       });
       return 'inserted';
     }
-    const { status } = row.sandbox;
-    if (status !== SandboxStatus.Available && status !== SandboxStatus.Stale) return 'untouched';
-    const { staleSince: _staleSince, ...rest } = row.sandbox;
-    this.rows.set(provider.sandboxId, {
-      sandbox: {
-        ...rest,
-        ...providerFields(provider),
-        status: SandboxStatus.Available,
-        updatedAt: now,
-        lastSyncedAt: now,
-        version: row.sandbox.version + 1,
-      },
+    const synced = this.store.transition({
+      sandboxId: provider.sandboxId,
+      to: SandboxStatus.Available,
+      by: 'sync',
+      orUnchanged: true,
+      fields: (now) => ({ ...providerFields(provider), lastSyncedAt: now }),
     });
-    return status === SandboxStatus.Stale ? 'revived' : 'refreshed';
+    if (!synced) return 'untouched';
+    return row.sandbox.status === SandboxStatus.Stale ? 'revived' : 'refreshed';
   }
 }
 
@@ -352,7 +321,7 @@ function claimKey(studentId: string, idempotencyKey: string): string {
   return JSON.stringify([studentId, idempotencyKey]);
 }
 
-function viewOf(row: StoredSandbox) {
+function viewOf(row: StoredRow) {
   return { status: row.sandbox.status, ownerId: row.sandbox.ownerId, claimToken: row.claimToken };
 }
 
@@ -382,28 +351,8 @@ function sortKey(sandbox: Sandbox): string {
   return `${sandbox.name}#${sandbox.sandboxId}`;
 }
 
-interface MemoryCursor {
-  readonly f: string;
-  readonly a: string;
-}
-
-function encodeCursor(cursor: MemoryCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-function decodeCursor(raw: string, filter: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      (parsed as MemoryCursor).f === filter &&
-      typeof (parsed as MemoryCursor).a === 'string'
-    ) {
-      return (parsed as MemoryCursor).a;
-    }
-  } catch {
-    // fall through: malformed
-  }
-  throw new InvalidCursorError();
+function positionOf(cursor: string, filter: string): string {
+  const after = decodeCursor(cursor, filter);
+  if (typeof after !== 'string') throw new InvalidCursorError();
+  return after;
 }

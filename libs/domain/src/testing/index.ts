@@ -5,3 +5,6 @@ export * from './in-memory-job-lease.repository';
 export * from './in-memory-lifecycle.repository';
 export * from './in-memory-sandbox.repository';
 export * from './in-memory-job-run.repository';
+export * from './in-memory-rows';
+export * from './in-memory-admin.repository';
+export * from './in-memory-store';

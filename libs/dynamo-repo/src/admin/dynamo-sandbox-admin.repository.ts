@@ -8,26 +8,30 @@ import {
   type Sandbox,
   type SandboxAdminRepository,
   SandboxStatus,
-  type SandboxRepository,
+  type SandboxReadRepository,
+  type Clock,
 } from '@broker/domain';
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { nameOfSortKey, statusPk } from '../keys/item-keys';
-import { ALL_SHARDS } from '../keys/shard';
 import {
-  DynamoLifecycleRepository,
-  type DynamoLifecycleRepositoryOptions,
-  type Transition,
-} from '../lifecycle/dynamo-lifecycle.repository';
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { lowLevelClientOf } from '../client/document-client';
+import { nameOfSortKey, statusPk } from '../keys/item-keys';
 import { toSandbox } from '../mapping/sandbox-item';
+import { forEachStatusPartition } from '../pool/dynamo-sandbox-reads';
+import { type StatusChange, TransitionWriter } from '../transitions/transition-writer';
 import { INDEXES, KEY_ATTRIBUTES } from '../schema/table-schema';
 import { decodeAdminCursor, encodeAdminCursor } from './admin-cursor';
 
-export interface DynamoSandboxAdminRepositoryOptions extends DynamoLifecycleRepositoryOptions {
+export interface DynamoSandboxAdminRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock: Clock;
   /** The pool repository on the same table: status listings are its `list`. */
-  readonly pool: Pick<SandboxRepository, 'list'>;
+  readonly pool: Pick<SandboxReadRepository, 'list'>;
 }
 
-const STATS_CONCURRENCY = 8;
 /** Rows that can be put back towards deletion by an operator (bulk delete, no force needed). */
 const QUARANTINE_SOURCES = [
   SandboxStatus.Available,
@@ -38,23 +42,20 @@ const QUARANTINE_SOURCES = [
 
 type IndexName = 'owner' | 'track';
 
-/** The lifecycle repository's one conditional status write, reused for operator changes. */
-class TransitionWriter extends DynamoLifecycleRepository {
-  apply(t: Transition): Promise<Record<string, unknown> | null> {
-    return this.transition(t);
-  }
-}
-
 /**
  * Operator reads and writes on DynamoDB: index queries only (status, owner, track), and single-item
- * conditional UpdateItems through the lifecycle repository's transition (status_pk moves with the
+ * conditional writes through the TransitionWriter as the `operator` actor (status_pk moves with the
  * status, so a row leaving `available` stops being an allocation candidate).
  */
 export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   private readonly writer: TransitionWriter;
 
   constructor(private readonly options: DynamoSandboxAdminRepositoryOptions) {
-    this.writer = new TransitionWriter(options);
+    this.writer = new TransitionWriter(
+      lowLevelClientOf(options.client),
+      options.tableName,
+      options.clock,
+    );
   }
 
   async list(query: AdminListQuery): Promise<Page<Sandbox>> {
@@ -69,22 +70,13 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
       number
     >;
     const byPrefix: Record<string, Partial<Record<SandboxStatus, number>>> = {};
-    const work = ALL_SANDBOX_STATUSES.flatMap((status) =>
-      ALL_SHARDS.map((shard) => ({ status, shard })),
-    );
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < work.length) {
-        const unit = work[next++];
-        if (!unit) return;
-        for await (const name of this.namesIn(unit.status, unit.shard)) {
-          byStatus[unit.status] += 1;
-          const counts = (byPrefix[namePrefixOf(name)] ??= {});
-          counts[unit.status] = (counts[unit.status] ?? 0) + 1;
-        }
+    await forEachStatusPartition(async (status, shard) => {
+      for await (const name of this.namesIn(status, shard)) {
+        byStatus[status] += 1;
+        const counts = (byPrefix[namePrefixOf(name)] ??= {});
+        counts[status] = (counts[status] ?? 0) + 1;
       }
-    };
-    await Promise.all(Array.from({ length: STATS_CONCURRENCY }, worker));
+    });
     const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
     return { byStatus, byPrefix, total };
   }
@@ -136,22 +128,15 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
     sandboxId: string,
     from: readonly SandboxStatus[],
     to: SandboxStatus,
-    extra: { set?: string; remove?: readonly string[]; values?: Record<string, unknown> },
+    extra: Pick<StatusChange, 'set' | 'remove' | 'values'>,
   ): Promise<Sandbox | null> {
-    const names = from.map((_, i) => `:from${i}`);
-    const fromValues: Record<string, unknown> = {};
-    from.forEach((status, i) => (fromValues[`:from${i}`] = status));
     const attributes = await this.writer.apply({
       sandboxId,
       to,
-      condition: `#status IN (${names.join(', ')})`,
-      ...(extra.set ? { set: extra.set } : {}),
-      ...(extra.remove ? { remove: extra.remove } : {}),
-      values: {
-        ...fromValues,
-        ...extra.values,
-      },
-      returnNew: true,
+      by: 'operator',
+      from,
+      ...extra,
+      returnValues: 'ALL_NEW',
     });
     return attributes ? toSandbox(attributes) : null;
   }

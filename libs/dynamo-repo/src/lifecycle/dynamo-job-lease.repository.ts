@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { isConditionalFailure } from '../repository/dynamo-sandbox.repository';
+import { isConditionalFailure } from '../client/conditional';
 import { TTL_ATTRIBUTE } from '../schema/table-schema';
 
 export const LEASE_SK = 'LEASE';

@@ -1,6 +1,6 @@
 import type { Clock, JobRunRecord, JobRunRepository, JobRunStatus } from '@broker/domain';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalFailure } from '../repository/dynamo-sandbox.repository';
+import { isConditionalFailure } from '../client/conditional';
 import { TTL_ATTRIBUTE } from '../schema/table-schema';
 
 export const JOB_RUN_SK = 'JOBRUN';

@@ -8,9 +8,11 @@ import {
   SandboxStatus,
 } from '@broker/domain';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SANDBOX_SK, sandboxPk, statusPkOf } from '../keys/item-keys';
+import { unlessConditionFails } from '../client/conditional';
+import { lowLevelClientOf } from '../client/document-client';
+import { SANDBOX_SK, sandboxPk } from '../keys/item-keys';
 import { toSandbox } from '../mapping/sandbox-item';
-import { isConditionalFailure } from '../repository/dynamo-sandbox.repository';
+import { type StatusChange, TransitionWriter } from '../transitions/transition-writer';
 
 export interface DynamoLifecycleRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -28,79 +30,70 @@ export const LIFECYCLE_ATTRIBUTES = {
   preDeleteDoneAt: 'niosxaas_cleaned_at',
 } as const;
 
-/** One conditional status change (see `transition`). */
-export interface Transition {
-  readonly sandboxId: string;
-  readonly to: SandboxStatus;
-  /** Condition on top of the status check, using the names/values below. */
-  readonly condition: string;
-  readonly set?: string;
-  readonly remove?: readonly string[];
-  readonly values?: Record<string, unknown>;
-  readonly returnNew?: boolean;
-}
-
 /**
- * The background jobs' transitions on DynamoDB. Each is one UpdateItem whose condition re-checks
- * the row's status (and, for rows held in `deleting`, the owner token); status_pk moves with the
- * status so the StatusIndex lists the row under its new state. No transactions, no scans.
+ * The background jobs' transitions on DynamoDB, each one TransitionWriter write: the status
+ * condition comes from TRANSITIONS (by the job's actor), plus the job's own condition (cutoffs,
+ * and for rows held in `deleting` the owner token). No transactions, no scans.
  */
 export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
-  constructor(protected readonly options: DynamoLifecycleRepositoryOptions) {}
+  private readonly writer: TransitionWriter;
+
+  constructor(private readonly options: DynamoLifecycleRepositoryOptions) {
+    this.writer = new TransitionWriter(
+      lowLevelClientOf(options.client),
+      options.tableName,
+      options.clock,
+    );
+  }
 
   async markStale(sandboxId: string, notSyncedSince: EpochSeconds): Promise<boolean> {
-    return (
-      (await this.transition({
-        sandboxId,
-        to: SandboxStatus.Stale,
-        condition:
-          '#status = :available AND (attribute_not_exists(last_synced_at) OR last_synced_at < :since)',
-        // status_pk moves to stale#: allocation never sees it again until sync revives it.
-        set: 'stale_since = :now',
-        values: { ':available': SandboxStatus.Available, ':since': notSyncedSince },
-      })) !== null
-    );
+    // status_pk moves to stale#: allocation never sees it again until sync revives it.
+    return this.changed({
+      sandboxId,
+      to: SandboxStatus.Stale,
+      by: 'sync',
+      condition: 'attribute_not_exists(last_synced_at) OR last_synced_at < :since',
+      set: 'stale_since = :now',
+      values: { ':since': notSyncedSince },
+    });
   }
 
   async expire(sandboxId: string, expiresAtOrBefore: EpochSeconds): Promise<boolean> {
-    return (
-      (await this.transition({
-        sandboxId,
-        to: SandboxStatus.PendingDeletion,
-        condition: '#status = :allocated AND expires_at <= :cutoff',
-        set: 'deletion_requested_at = :now',
-        values: { ':allocated': SandboxStatus.Allocated, ':cutoff': expiresAtOrBefore },
-      })) !== null
-    );
+    return this.changed({
+      sandboxId,
+      to: SandboxStatus.PendingDeletion,
+      by: 'expiry',
+      condition: 'expires_at <= :cutoff',
+      set: 'deletion_requested_at = :now',
+      values: { ':cutoff': expiresAtOrBefore },
+    });
   }
 
   async purgeStale(sandboxId: string, staleSinceOrBefore: EpochSeconds): Promise<boolean> {
-    return (
-      (await this.transition({
-        sandboxId,
-        to: SandboxStatus.Deleted,
-        condition:
-          '#status = :stale AND (stale_since <= :cutoff OR (attribute_not_exists(stale_since) AND updated_at <= :cutoff))',
-        set: 'deleted_at = :now',
-        values: { ':stale': SandboxStatus.Stale, ':cutoff': staleSinceOrBefore },
-      })) !== null
-    );
+    return this.changed({
+      sandboxId,
+      to: SandboxStatus.Deleted,
+      by: 'sync',
+      condition:
+        'stale_since <= :cutoff OR (attribute_not_exists(stale_since) AND updated_at <= :cutoff)',
+      set: 'deleted_at = :now',
+      values: { ':cutoff': staleSinceOrBefore },
+    });
   }
 
   async claimDeletion(sandboxId: string, owner: string): Promise<DeletionClaim | null> {
     const now = nowSeconds(this.options.clock);
-    const item = await this.transition({
+    const item = await this.writer.apply({
       sandboxId,
       to: SandboxStatus.Deleting,
+      by: 'cleanup',
+      now,
+      // pending_deletion, or deletion_failed whose back-off has passed.
       condition:
-        '#status = :pending OR (#status = :failed AND (attribute_not_exists(next_attempt_at) OR next_attempt_at <= :now))',
+        '#status = :pending OR attribute_not_exists(next_attempt_at) OR next_attempt_at <= :now',
       set: 'deletion_owner = :owner, deletion_claimed_at = :now',
-      values: {
-        ':pending': SandboxStatus.PendingDeletion,
-        ':failed': SandboxStatus.DeletionFailed,
-        ':owner': owner,
-      },
-      returnNew: true,
+      values: { ':pending': SandboxStatus.PendingDeletion, ':owner': owner },
+      returnValues: 'ALL_NEW',
     });
     if (!item) return null;
     const preDeleteDoneAt = item[LIFECYCLE_ATTRIBUTES.preDeleteDoneAt];
@@ -112,10 +105,11 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
     };
   }
 
+  /** Not a status change: one conditional field write on a row we hold in `deleting`. */
   async recordPreDeleteDone(claim: DeletionClaim): Promise<boolean> {
     const now = nowSeconds(this.options.clock);
-    try {
-      await this.options.client.send(
+    const done = await unlessConditionFails(
+      this.options.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { PK: sandboxPk(claim.sandbox.sandboxId), SK: SANDBOX_SK },
@@ -130,20 +124,18 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
             ':owner': claim.owner,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+      ),
+      null,
+    );
+    return done !== null;
   }
 
   completeDeletion(claim: DeletionClaim): Promise<boolean> {
-    return this.release(claim, SandboxStatus.Deleted, 'deleted_at = :now', {}, ['next_attempt_at']);
+    return this.leave(claim, SandboxStatus.Deleted, 'deleted_at = :now', {}, ['next_attempt_at']);
   }
 
   failDeletion(claim: DeletionClaim, failure: DeletionFailure): Promise<boolean> {
-    return this.release(
+    return this.leave(
       claim,
       SandboxStatus.DeletionFailed,
       'deletion_attempts = if_not_exists(deletion_attempts, :zero) + :one, next_attempt_at = :next, last_error = :error',
@@ -152,7 +144,7 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   quarantine(claim: DeletionClaim, reason: string): Promise<boolean> {
-    return this.release(
+    return this.leave(
       claim,
       SandboxStatus.Quarantined,
       'deletion_attempts = if_not_exists(deletion_attempts, :zero) + :one, quarantine_reason = :reason, last_error = :reason',
@@ -162,7 +154,7 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   abandonDeletion(claim: DeletionClaim, reason: string): Promise<boolean> {
-    return this.release(
+    return this.leave(
       claim,
       SandboxStatus.PendingDeletion,
       'last_error = :reason',
@@ -172,70 +164,38 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
   }
 
   async recoverDeletion(sandboxId: string, claimedBefore: EpochSeconds): Promise<boolean> {
-    return (
-      (await this.transition({
-        sandboxId,
-        to: SandboxStatus.PendingDeletion,
-        condition: '#status = :deleting AND deletion_claimed_at <= :cutoff',
-        remove: ['deletion_owner', 'deletion_claimed_at', 'next_attempt_at'],
-        values: { ':deleting': SandboxStatus.Deleting, ':cutoff': claimedBefore },
-      })) !== null
-    );
+    return this.changed({
+      sandboxId,
+      to: SandboxStatus.PendingDeletion,
+      by: 'repair',
+      from: [SandboxStatus.Deleting],
+      condition: 'deletion_claimed_at <= :cutoff',
+      remove: ['deletion_owner', 'deletion_claimed_at', 'next_attempt_at'],
+      values: { ':cutoff': claimedBefore },
+    });
   }
 
   /** Leave `deleting` under our own claim (owner-conditional). */
-  private async release(
+  private leave(
     claim: DeletionClaim,
     to: SandboxStatus,
     set: string,
     values: Record<string, unknown>,
     remove: readonly string[] = [],
   ): Promise<boolean> {
-    return (
-      (await this.transition({
-        sandboxId: claim.sandbox.sandboxId,
-        to,
-        condition: '#status = :deleting AND deletion_owner = :owner',
-        set,
-        remove: ['deletion_owner', 'deletion_claimed_at', ...remove],
-        values: { ...values, ':deleting': SandboxStatus.Deleting, ':owner': claim.owner },
-      })) !== null
-    );
+    return this.changed({
+      sandboxId: claim.sandbox.sandboxId,
+      to,
+      by: 'cleanup',
+      from: [SandboxStatus.Deleting],
+      condition: 'deletion_owner = :owner',
+      set,
+      remove: ['deletion_owner', 'deletion_claimed_at', ...remove],
+      values: { ...values, ':owner': claim.owner },
+    });
   }
 
-  /** One conditional UpdateItem; null when the condition did not hold. */
-  protected async transition(t: Transition): Promise<Record<string, unknown> | null> {
-    const now = nowSeconds(this.options.clock);
-    const sets = [
-      '#status = :to',
-      'status_pk = :spk',
-      'updated_at = :now',
-      'version = version + :one',
-      ...(t.set ? [t.set] : []),
-    ];
-    const remove = t.remove && t.remove.length > 0 ? ` REMOVE ${t.remove.join(', ')}` : '';
-    try {
-      const { Attributes } = await this.options.client.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { PK: sandboxPk(t.sandboxId), SK: SANDBOX_SK },
-          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: `attribute_exists(PK) AND (${t.condition})`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...t.values,
-            ':to': t.to,
-            ':spk': statusPkOf(t.to, t.sandboxId),
-            ':now': now,
-            ':one': 1,
-          },
-          ReturnValues: t.returnNew ? 'ALL_NEW' : 'NONE',
-        }),
-      );
-      return t.returnNew ? (Attributes ?? {}) : {};
-    } catch (error) {
-      if (isConditionalFailure(error)) return null;
-      throw error;
-    }
+  private async changed(change: StatusChange): Promise<boolean> {
+    return (await this.writer.apply(change)) !== null;
   }
 }

@@ -1,4 +1,5 @@
-import type { AllocationClaim } from '@broker/domain';
+import { type AllocationClaim, type ClaimState, classifyClaim } from '@broker/domain';
+import { claimTokenOf, toSandbox } from './sandbox-item';
 import { CLAIM_SK, claimPk, claimTypePk, claimTypeSk } from '../keys/item-keys';
 import { shardOf } from '../keys/shard';
 
@@ -90,4 +91,24 @@ export function toAllocationClaim(item: ClaimItem): AllocationClaim {
     deadlineMs: item.deadline_ms,
     supersededSandboxIds: item.superseded.map((s) => s.sandbox_id),
   };
+}
+
+/** Where a stored claim stands against the row it points at (see `classifyClaim`). */
+export function classifyClaimItem(
+  claim: ClaimItem,
+  item: Record<string, unknown> | null,
+  nowMs: number,
+): ClaimState {
+  const view = item
+    ? {
+        status: toSandbox(item).status,
+        ownerId: typeof item['owner_id'] === 'string' ? item['owner_id'] : undefined,
+        claimToken: claimTokenOf(item),
+      }
+    : null;
+  return classifyClaim(
+    { studentId: claim.student_id, token: claim.token, deadlineMs: claim.deadline_ms },
+    view,
+    nowMs,
+  );
 }

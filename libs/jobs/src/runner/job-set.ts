@@ -1,12 +1,4 @@
-import type {
-  Clock,
-  JobLeaseRepository,
-  LeasePolicy,
-  SandboxEventLog,
-  SandboxLifecycleRepository,
-  SandboxProvider,
-  SandboxRepository,
-} from '@broker/domain';
+import type { Clock, LeasePolicy, SandboxProvider, SandboxStore } from '@broker/domain';
 import { ClaimRepairJob } from '../claim-repair/claim-repair.job';
 import {
   type CleanupAttemptOutcome,
@@ -21,13 +13,8 @@ import { SyncJob } from '../sync/sync.job';
 import type { Job, JobLogger, JobName } from './job';
 import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-job-runner';
 
-/** The ports the jobs write through, over one store. */
-export interface JobStorage {
-  readonly pool: SandboxRepository;
-  readonly lifecycle: SandboxLifecycleRepository;
-  readonly leases: JobLeaseRepository;
-  readonly events?: SandboxEventLog;
-}
+/** The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`). */
+export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
@@ -66,12 +53,11 @@ export class JobSet {
       logger,
       ...(deps.onReport ? { onReport: deps.onReport } : {}),
     });
-    const { pool, lifecycle } = storage;
-    const events = storage.events ? { events: storage.events } : {};
+    const { sandboxes: pool, lifecycle, events } = storage;
     // One bucket for the process's lifetime: the rate holds across runs, not just within one.
     const limiter = new TokenBucket({ ratePerSec: settings.cleanup.ratePerSec });
     this.jobs = {
-      sync: new SyncJob({ provider, pool, lifecycle, clock, logger, ...events }),
+      sync: new SyncJob({ provider, pool, lifecycle, clock, logger, events }),
       cleanup: new CleanupJob(
         {
           provider,
@@ -80,17 +66,17 @@ export class JobSet {
           limiter,
           clock,
           logger,
-          ...events,
+          events,
           ...(deps.onCleanupAttempt ? { onAttempt: deps.onCleanupAttempt } : {}),
         },
         settings.cleanup,
       ),
-      expiry: new ExpiryJob({ pool, lifecycle, clock, lease, logger, ...events }),
+      expiry: new ExpiryJob({ pool, lifecycle, clock, lease, logger, events }),
       'stale-purge': new StalePurgeJob(
-        { pool, lifecycle, clock, logger, ...events },
+        { pool, lifecycle, clock, logger, events },
         { graceSeconds: settings.staleGraceSeconds },
       ),
-      'claim-repair': new ClaimRepairJob({ pool, clock, logger, ...events }),
+      'claim-repair': new ClaimRepairJob({ pool, clock, logger, events }),
       'pool-gauges': new PoolGaugesJob({ pool }),
     };
   }

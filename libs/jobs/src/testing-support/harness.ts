@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderSandbox } from '@broker/domain';
-import {
-  FakeSandboxProvider,
-  FixedClock,
-  InMemoryLifecycleRepository,
-  InMemorySandboxRepository,
-} from '@broker/domain/testing';
+import { createInMemoryStore, FakeSandboxProvider, FixedClock } from '@broker/domain/testing';
 import type { JobContext } from '../runner/job';
 
-/** One in-memory pool + lifecycle + provider on a hand-moved clock (unit tests only). */
+/** One in-memory store (pool, lifecycle, …) + provider on a hand-moved clock (unit tests only). */
 export function jobHarness(accounts: readonly ProviderSandbox[] = []) {
   const clock = new FixedClock();
   const lease = { leaseSeconds: 3600, graceSeconds: 600 };
-  const pool = new InMemorySandboxRepository({ clock, lease });
-  const lifecycle = new InMemoryLifecycleRepository(pool, clock);
+  const store = createInMemoryStore({ clock, lease });
+  const { sandboxes: pool, lifecycle } = store;
   const provider = new FakeSandboxProvider(accounts);
   const statusOf = (sandboxId: string) =>
     pool.snapshot().find((s) => s.sandboxId === sandboxId)?.status;
-  return { clock, lease, pool, lifecycle, provider, statusOf };
+  return { clock, lease, store, pool, lifecycle, provider, statusOf };
 }
 
 export function jobContext(

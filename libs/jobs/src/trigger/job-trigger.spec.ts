@@ -30,7 +30,7 @@ function setup() {
         preDelete: false,
       },
     },
-    storage: { pool: h.pool, lifecycle: h.lifecycle, leases },
+    storage: { ...h.store, leases },
     provider: h.provider,
     clock: h.clock,
     lease: h.lease,

@@ -3,11 +3,12 @@ import { Test } from '@nestjs/testing';
 import {
   CLOCK,
   type Clock,
-  SANDBOX_REPOSITORY,
-  type SandboxRepository,
+  SANDBOX_READ_REPOSITORY,
+  type SandboxReadRepository,
+  type SandboxStore,
   systemClock,
 } from '@broker/domain';
-import { FixedClock, InMemorySandboxRepository } from '@broker/domain/testing';
+import { createInMemoryStore, FixedClock } from '@broker/domain/testing';
 import { validateEnv } from '../config/validate-env';
 import { PersistenceEnv } from '../config/base-env';
 import { persistenceConfigFromEnv } from './persistence-config';
@@ -17,7 +18,7 @@ import { RepositoryHealthIndicator } from './repository.health';
 
 @Controller()
 class ConsumerController {
-  constructor(@Inject(SANDBOX_REPOSITORY) readonly repository: SandboxRepository) {}
+  constructor(@Inject(SANDBOX_READ_REPOSITORY) readonly repository: SandboxReadRepository) {}
 
   @Get()
   noop(): void {}
@@ -50,11 +51,15 @@ describe('PersistenceModule', () => {
     validateEnv(PersistenceEnv, { DDB_PING_TIMEOUT_MS: '100' }),
   );
 
-  async function build(repository: SandboxRepository, dispose = jest.fn(), clock?: Clock) {
-    const createRepository = jest.fn(() => ({ repository, dispose }));
+  async function build(store: SandboxStore, dispose = jest.fn(), clock?: Clock) {
+    const createRepository = jest.fn(() => ({ ...store, dispose }));
     const moduleRef = await Test.createTestingModule({
       imports: [
-        PersistenceModule.forRoot({ config, createRepository, ...(clock ? { clock } : {}) }),
+        PersistenceModule.forRoot({
+          config,
+          createStore: createRepository,
+          ...(clock ? { clock } : {}),
+        }),
       ],
       controllers: [ConsumerController],
     }).compile();
@@ -63,9 +68,9 @@ describe('PersistenceModule', () => {
 
   it('provides the repository, clock and lease to the whole app and disposes at shutdown', async () => {
     const clock = new FixedClock();
-    const repository = new InMemorySandboxRepository({ clock, lease: config.lease });
-    const { moduleRef, createRepository, dispose } = await build(repository, jest.fn(), clock);
-    expect(moduleRef.get(ConsumerController).repository).toBe(repository);
+    const store = createInMemoryStore({ clock, lease: config.lease });
+    const { moduleRef, createRepository, dispose } = await build(store, jest.fn(), clock);
+    expect(moduleRef.get(ConsumerController).repository).toBe(store.sandboxes);
     expect(moduleRef.get(CLOCK)).toBe(clock);
     expect(moduleRef.get(LEASE_POLICY)).toEqual({ leaseSeconds: 48 * 3600, graceSeconds: 1800 });
     expect(createRepository).toHaveBeenCalledWith({ config, clock, lease: config.lease });
@@ -74,8 +79,8 @@ describe('PersistenceModule', () => {
   });
 
   it('reports the store up when ping answers', async () => {
-    const repository = new InMemorySandboxRepository({ clock: systemClock, lease: config.lease });
-    const { moduleRef } = await build(repository);
+    const store = createInMemoryStore({ clock: systemClock, lease: config.lease });
+    const { moduleRef } = await build(store);
     await expect(moduleRef.get(RepositoryHealthIndicator).check()).resolves.toEqual({
       dynamodb: { status: 'up' },
     });
@@ -89,7 +94,7 @@ describe('PersistenceModule', () => {
       [failing, 'unreachable'],
       [hanging, 'no answer within 100 ms'],
     ] as const) {
-      const { moduleRef } = await build(stub as unknown as SandboxRepository);
+      const { moduleRef } = await build(stub as unknown as SandboxStore);
       await expect(moduleRef.get(RepositoryHealthIndicator).check()).resolves.toEqual({
         dynamodb: { status: 'down', message },
       });

@@ -9,70 +9,71 @@ import { TerminusModule } from '@nestjs/terminus';
 import {
   CLOCK,
   type Clock,
-  InMemorySandboxEventLog,
-  type JobLeaseRepository,
-  type JobRunRepository,
-  type SandboxAdminRepository,
-  type SandboxLifecycleRepository,
+  JOB_LEASE_REPOSITORY,
+  JOB_RUN_REPOSITORY,
+  type LeasePolicy,
+  SANDBOX_ADMIN_REPOSITORY,
+  SANDBOX_ALLOCATION_REPOSITORY,
   SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
-  type SandboxEventLog,
-  type SandboxRepository,
+  SANDBOX_LIFECYCLE_REPOSITORY,
+  SANDBOX_READ_REPOSITORY,
+  SANDBOX_RELEASE_REPOSITORY,
+  SANDBOX_STORE,
+  type SandboxStore,
   systemClock,
 } from '@broker/domain';
-import type { LeasePolicy } from '@broker/domain';
 import { LEASE_POLICY, PERSISTENCE_CONFIG } from './persistence.tokens';
 import type { PersistenceConfig } from './persistence-config';
 import { RepositoryHealthIndicator } from './repository.health';
 
-/** What a repository factory gets: the typed settings, the clock and the lease policy. */
-export interface RepositoryFactoryContext {
+/** What a store factory gets: the typed settings, the clock and the lease policy. */
+export interface StoreFactoryContext {
   readonly config: PersistenceConfig;
   readonly clock: Clock;
   readonly lease: LeasePolicy;
 }
 
-/** A repository plus how to release its resources (SDK sockets) at shutdown. */
-export interface RepositoryHandle {
-  readonly repository: SandboxRepository;
-  /** The audit log over the same store; without one, a bounded in-process log (dev and tests). */
-  readonly eventLog?: SandboxEventLog;
-  /** Operator listing, stats and repairs (the API's admin module). */
-  readonly admin?: SandboxAdminRepository;
-  /** What the API's admin job triggers write through (the worker builds its own). */
-  readonly jobStorage?: {
-    readonly lifecycle: SandboxLifecycleRepository;
-    readonly leases: JobLeaseRepository;
-    readonly runs: JobRunRepository;
-  };
-  readonly dispose?: () => void | Promise<void>;
-}
-
 export interface PersistenceModuleOptions {
   readonly config: PersistenceConfig;
   /**
-   * Builds the repository. Apps pass the DynamoDB one (libs/dynamo-repo); this lib stays free of
-   * data-access imports (module boundaries: util may not depend on data-access).
+   * Opens the store. Apps pass `createDynamoStore` (libs/dynamo-repo); this lib stays free of
+   * data-access imports (module boundaries: a util may not depend on data-access), and tests
+   * may pass `createInMemoryStore` (@broker/domain/testing).
    */
-  readonly createRepository: (context: RepositoryFactoryContext) => RepositoryHandle;
+  readonly createStore: (context: StoreFactoryContext) => SandboxStore;
   /** Defaults to the system clock. */
   readonly clock?: Clock;
 }
 
-/** The whole handle, for modules that need more than the pool (admin job triggers). */
-export const REPOSITORY_HANDLE = Symbol.for('broker.RepositoryHandle');
+/** Each port token, resolved to its part of the one store. */
+const PARTS: ReadonlyArray<readonly [symbol, (store: SandboxStore) => unknown]> = [
+  [SANDBOX_ALLOCATION_REPOSITORY, (store) => store.sandboxes],
+  [SANDBOX_READ_REPOSITORY, (store) => store.sandboxes],
+  [SANDBOX_RELEASE_REPOSITORY, (store) => store.sandboxes],
+  [SANDBOX_LIFECYCLE_REPOSITORY, (store) => store.lifecycle],
+  [SANDBOX_ADMIN_REPOSITORY, (store) => store.admin],
+  [SANDBOX_EVENT_LOG, (store) => store.events],
+  [JOB_LEASE_REPOSITORY, (store) => store.leases],
+  [JOB_RUN_REPOSITORY, (store) => store.runs],
+];
 
 /**
- * Global module providing SANDBOX_REPOSITORY, SANDBOX_EVENT_LOG, CLOCK, LEASE_POLICY, the persistence config and the
- * repository readiness indicator.
+ * Global module that opens the store once and provides it (SANDBOX_STORE), each of its parts
+ * under its port token, CLOCK, LEASE_POLICY, the persistence config and the readiness indicator.
+ * At shutdown it disposes the store (the event log's buffer is written first).
  */
 @Global()
 @Module({})
 export class PersistenceModule implements OnApplicationShutdown {
-  constructor(@Inject(REPOSITORY_HANDLE) private readonly handle: RepositoryHandle) {}
+  constructor(@Inject(SANDBOX_STORE) private readonly store: SandboxStore) {}
 
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
     const clock = options.clock ?? systemClock;
+    const parts = PARTS.map(([token, part]) => ({
+      provide: token,
+      useFactory: part,
+      inject: [SANDBOX_STORE],
+    }));
     return {
       module: PersistenceModule,
       imports: [TerminusModule],
@@ -81,42 +82,25 @@ export class PersistenceModule implements OnApplicationShutdown {
         { provide: CLOCK, useValue: clock },
         { provide: LEASE_POLICY, useValue: options.config.lease },
         {
-          provide: REPOSITORY_HANDLE,
-          useFactory: (): RepositoryHandle =>
-            options.createRepository({
-              config: options.config,
-              clock,
-              lease: options.config.lease,
-            }),
+          provide: SANDBOX_STORE,
+          useFactory: (): SandboxStore =>
+            options.createStore({ config: options.config, clock, lease: options.config.lease }),
         },
-        {
-          provide: SANDBOX_REPOSITORY,
-          useFactory: (handle: RepositoryHandle): SandboxRepository => handle.repository,
-          inject: [REPOSITORY_HANDLE],
-        },
-        {
-          provide: SANDBOX_EVENT_LOG,
-          useFactory: (handle: RepositoryHandle): SandboxEventLog =>
-            handle.eventLog ?? new InMemorySandboxEventLog(clock),
-          inject: [REPOSITORY_HANDLE],
-        },
+        ...parts,
         RepositoryHealthIndicator,
       ],
       exports: [
-        REPOSITORY_HANDLE,
-        SANDBOX_EVENT_LOG,
+        SANDBOX_STORE,
+        ...PARTS.map(([token]) => token),
         PERSISTENCE_CONFIG,
         CLOCK,
         LEASE_POLICY,
-        SANDBOX_REPOSITORY,
         RepositoryHealthIndicator,
       ],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Buffered events first, while the client still exists.
-    await this.handle.eventLog?.flush();
-    await this.handle.dispose?.();
+    await this.store.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { SANDBOX_REPOSITORY, type SandboxRepository } from '@broker/domain';
+import { SANDBOX_STORE, type StoreHealth } from '@broker/domain';
 import { PERSISTENCE_CONFIG } from './persistence.tokens';
 import type { PersistenceConfig } from './persistence-config';
 
@@ -9,7 +9,7 @@ import type { PersistenceConfig } from './persistence-config';
 export class RepositoryHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Inject(SANDBOX_STORE) private readonly store: StoreHealth,
     @Inject(PERSISTENCE_CONFIG) private readonly config: PersistenceConfig,
   ) {}
 
@@ -23,7 +23,7 @@ export class RepositoryHealthIndicator {
       );
     });
     try {
-      await Promise.race([this.repository.ping(), timeout]);
+      await Promise.race([this.store.ping(), timeout]);
       return session.up();
     } catch (error) {
       // Name the failure class only; engine messages can carry internal detail.

@@ -4,13 +4,11 @@ import {
   CLOCK,
   type Clock,
   type LeasePolicy,
-  SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
-  type SandboxEventLog,
-  type SandboxRepository,
+  SANDBOX_STORE,
+  type SandboxStore,
 } from '@broker/domain';
 import type { JobTrigger } from '@broker/jobs';
-import { LEASE_POLICY, REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
+import { LEASE_POLICY } from '@broker/platform';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { AdminJobsController } from './admin-jobs.controller';
 import { JOB_TRIGGER } from './admin-jobs.tokens';
@@ -33,21 +31,10 @@ export class AdminJobsModule implements OnApplicationShutdown {
         { provide: API_CONFIG, useValue: config },
         {
           provide: JOB_TRIGGER,
-          inject: [
-            API_CONFIG,
-            REPOSITORY_HANDLE,
-            SANDBOX_REPOSITORY,
-            SANDBOX_EVENT_LOG,
-            CLOCK,
-            LEASE_POLICY,
-            PinoLogger,
-            API_METRICS,
-          ],
+          inject: [API_CONFIG, SANDBOX_STORE, CLOCK, LEASE_POLICY, PinoLogger, API_METRICS],
           useFactory: (
             config: ApiConfig,
-            handle: RepositoryHandle,
-            pool: SandboxRepository,
-            events: SandboxEventLog,
+            store: SandboxStore,
             clock: Clock,
             lease: LeasePolicy,
             pino: PinoLogger,
@@ -56,9 +43,7 @@ export class AdminJobsModule implements OnApplicationShutdown {
             pino.setContext('admin-jobs');
             return createJobTrigger({
               config,
-              handle,
-              pool,
-              events,
+              store,
               clock,
               lease,
               registry: metrics.registry,

@@ -1,18 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Clock, LeasePolicy, SandboxEventLog, SandboxRepository } from '@broker/domain';
+import type { Clock, LeasePolicy, SandboxStore } from '@broker/domain';
 import { HttpCspClient } from '@broker/csp-client';
 import { type JobLogger, JobSet, JobTrigger } from '@broker/jobs';
 import { JobMetrics } from '@broker/jobs/metrics';
 import type { Registry } from 'prom-client';
-import type { RepositoryHandle } from '@broker/platform';
 import type { ApiConfig } from '../../config/api-config';
 
 export interface JobTriggerFactoryDeps {
   readonly config: ApiConfig;
-  readonly handle: RepositoryHandle;
-  readonly pool: SandboxRepository;
-  readonly events: SandboxEventLog;
+  readonly store: SandboxStore;
   readonly clock: Clock;
   readonly lease: LeasePolicy;
   readonly logger: JobLogger;
@@ -25,16 +22,12 @@ export interface JobTriggerFactoryDeps {
  * once per process; its CSP client has its own breaker, separate from the worker's.
  */
 export function createJobTrigger(deps: JobTriggerFactoryDeps): JobTrigger {
-  const { config, handle, pool, events, clock, lease, logger, registry } = deps;
-  const storage = handle.jobStorage;
-  if (!storage) {
-    throw new Error('The repository handle has no job storage: admin job triggers need it');
-  }
+  const { config, store, clock, lease, logger, registry } = deps;
   const provider = new HttpCspClient(config.jobs.csp);
   const metrics = registry ? new JobMetrics(registry, provider) : undefined;
   const jobs = new JobSet({
     settings: config.jobs,
-    storage: { pool, lifecycle: storage.lifecycle, leases: storage.leases, events },
+    storage: store,
     provider,
     clock,
     lease,
@@ -49,8 +42,8 @@ export function createJobTrigger(deps: JobTriggerFactoryDeps): JobTrigger {
   });
   return new JobTrigger({
     jobs,
-    runs: storage.runs,
-    leases: storage.leases,
+    runs: store.runs,
+    leases: store.leases,
     clock,
     leaseTtlMs: config.jobs.leaseTtlMs,
     logger,

@@ -7,16 +7,16 @@ import {
   nowSeconds,
   SANDBOX_ADMIN_REPOSITORY,
   SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
+  SANDBOX_LIFECYCLE_REPOSITORY,
+  SANDBOX_READ_REPOSITORY,
   type Sandbox,
   type SandboxAdminRepository,
   type SandboxEventLog,
   type SandboxLifecycleRepository,
   SandboxNotFoundError,
-  type SandboxRepository,
+  type SandboxReadRepository,
   SandboxStatus,
 } from '@broker/domain';
-import { ADMIN_LIFECYCLE } from './admin.tokens';
 
 /** Who asked: the admin token's name and the request id, for the event log. */
 export interface AdminActor {
@@ -52,8 +52,9 @@ const CONCURRENCY = 8;
 export class AdminActionsService {
   constructor(
     @Inject(SANDBOX_ADMIN_REPOSITORY) private readonly admin: SandboxAdminRepository,
-    @Inject(SANDBOX_REPOSITORY) private readonly pool: SandboxRepository,
-    @Inject(ADMIN_LIFECYCLE) private readonly lifecycle: SandboxLifecycleRepository,
+    @Inject(SANDBOX_READ_REPOSITORY) private readonly pool: SandboxReadRepository,
+    @Inject(SANDBOX_LIFECYCLE_REPOSITORY)
+    private readonly lifecycle: SandboxLifecycleRepository,
     @Inject(SANDBOX_EVENT_LOG) private readonly events: SandboxEventLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

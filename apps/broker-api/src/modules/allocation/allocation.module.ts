@@ -4,7 +4,7 @@ import { AllocateSandboxUseCase } from './use-cases/allocate-sandbox.use-case';
 import { GetSandboxUseCase } from './use-cases/get-sandbox.use-case';
 import { ReleaseSandboxUseCase } from './use-cases/release-sandbox.use-case';
 
-/** SANDBOX_REPOSITORY comes from the global PersistenceModule. */
+/** The repository ports come from the global PersistenceModule. */
 @Module({
   controllers: [AllocationController],
   providers: [AllocateSandboxUseCase, GetSandboxUseCase, ReleaseSandboxUseCase],

@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { SANDBOX_REPOSITORY, type SandboxRepository } from '@broker/domain';
+import { SANDBOX_READ_REPOSITORY, type SandboxReadRepository } from '@broker/domain';
 import type { ApiConfig } from '../../config/api-config';
 import { API_METRICS, ApiMetrics } from '../../common/metrics/api-metrics';
 import { METRICS_PATH } from '../../common/paths';
@@ -33,7 +33,8 @@ export function createApiMetrics(config: ApiConfig): ApiMetrics {
 export class MetricsModule implements OnApplicationBootstrap {
   constructor(
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
-    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Inject(SANDBOX_READ_REPOSITORY)
+    private readonly repository: Pick<SandboxReadRepository, 'countByStatus'>,
   ) {}
 
   static forRoot(config: ApiConfig, metrics: ApiMetrics = createApiMetrics(config)): DynamicModule {

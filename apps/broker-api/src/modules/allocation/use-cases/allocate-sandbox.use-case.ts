@@ -3,9 +3,9 @@ import {
   type AllocationRequest,
   type AllocationResult,
   SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
+  SANDBOX_ALLOCATION_REPOSITORY,
   type SandboxEventLog,
-  type SandboxRepository,
+  type SandboxAllocationRepository,
   SandboxStatus,
 } from '@broker/domain';
 import {
@@ -18,7 +18,8 @@ import {
 @Injectable()
 export class AllocateSandboxUseCase {
   constructor(
-    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Inject(SANDBOX_ALLOCATION_REPOSITORY)
+    private readonly repository: SandboxAllocationRepository,
     @Optional() @Inject(API_METRICS) private readonly metrics?: ApiMetrics,
     @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
   ) {}

@@ -2,9 +2,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   type ReleaseResult,
   SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
+  SANDBOX_RELEASE_REPOSITORY,
   type SandboxEventLog,
-  type SandboxRepository,
+  type SandboxReleaseRepository,
   SandboxStatus,
 } from '@broker/domain';
 import {
@@ -17,7 +17,7 @@ import {
 @Injectable()
 export class ReleaseSandboxUseCase {
   constructor(
-    @Inject(SANDBOX_REPOSITORY) private readonly repository: SandboxRepository,
+    @Inject(SANDBOX_RELEASE_REPOSITORY) private readonly repository: SandboxReleaseRepository,
     @Optional() @Inject(API_METRICS) private readonly metrics?: ApiMetrics,
     @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
   ) {}

@@ -1,0 +1,93 @@
+import { InvalidTransitionError } from '../errors/domain-errors';
+import { nowSeconds, type Clock } from '../ports/clock';
+import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
+import type { SandboxStatus } from '../sandbox/sandbox-status';
+import { sourcesOf, type TransitionActor } from '../sandbox/transitions';
+
+/** A sandbox row as the store holds it, with the claim token it was allocated under. */
+export interface StoredRow {
+  readonly sandbox: Sandbox;
+  /** Token of the claim the sandbox was allocated under (never shown to callers). */
+  readonly claimToken?: string;
+}
+
+export interface SupersededCandidate {
+  readonly sandboxId: string;
+  readonly token: string;
+}
+
+export interface StoredClaim {
+  readonly studentId: string;
+  readonly idempotencyKey: string;
+  readonly sandboxId: string;
+  readonly token: string;
+  readonly createdAt: number;
+  readonly deadlineMs: number;
+  readonly superseded: readonly SupersededCandidate[];
+  /** Still listed for the repair job. */
+  readonly open: boolean;
+}
+
+/** One status change, the in-memory twin of libs/dynamo-repo's `StatusChange`. */
+export interface MemoryStatusChange {
+  readonly sandboxId: string;
+  readonly to: SandboxStatus;
+  readonly by: TransitionActor;
+  /** Fewer sources than the table allows; a status the table does not allow is refused. */
+  readonly from?: readonly SandboxStatus[];
+  /** Also match a row already in `to`. */
+  readonly orUnchanged?: boolean;
+  /** Condition on top of the status condition. */
+  readonly when?: (row: StoredRow) => boolean;
+  /** Fields written with the status (`staleSince` is dropped unless set here). */
+  readonly fields?: (now: EpochSeconds, current: Sandbox) => Partial<Sandbox>;
+  /** Replaces the row's claim token (allocation). */
+  readonly claimToken?: string;
+}
+
+/**
+ * The rows and claims every in-memory repository of one store shares (pool, lifecycle, admin),
+ * with the one status writer: its source statuses come from TRANSITIONS, like the DynamoDB
+ * TransitionWriter's, and each change runs synchronously to completion (atomic, like a single
+ * conditional write).
+ */
+export class InMemoryRows {
+  readonly rows = new Map<string, StoredRow>();
+  readonly claims = new Map<string, StoredClaim>();
+
+  constructor(readonly clock: Clock) {}
+
+  /** The row after the change, or null when it was not in a source state (nothing changed). */
+  transition(change: MemoryStatusChange): Sandbox | null {
+    const allowed = sourcesOf(change.to, change.by);
+    const sources = change.from ?? allowed;
+    const refused = sources.find((status) => !allowed.includes(status));
+    if (refused !== undefined || sources.length === 0) {
+      throw new InvalidTransitionError(change.sandboxId, refused ?? change.to, change.to);
+    }
+    const row = this.rows.get(change.sandboxId);
+    if (!row) return null;
+    const { status } = row.sandbox;
+    const matches = sources.includes(status) || (change.orUnchanged && status === change.to);
+    if (!matches || (change.when && !change.when(row))) return null;
+    const now = nowSeconds(this.clock);
+    const { staleSince: _staleSince, ...rest } = row.sandbox;
+    const written: Sandbox = {
+      ...rest,
+      ...change.fields?.(now, row.sandbox),
+      status: change.to,
+      updatedAt: now,
+      version: row.sandbox.version + 1,
+    };
+    // A field set to undefined is removed, as REMOVE leaves it on a DynamoDB row.
+    const sandbox = Object.fromEntries(
+      Object.entries(written).filter(([, value]) => value !== undefined),
+    ) as unknown as Sandbox;
+    const claimToken = change.claimToken ?? row.claimToken;
+    this.rows.set(
+      change.sandboxId,
+      claimToken === undefined ? { sandbox } : { sandbox, claimToken },
+    );
+    return sandbox;
+  }
+}

@@ -1,0 +1,43 @@
+import { InMemorySandboxEventLog } from '../events/in-memory-event-log';
+import type { LeasePolicy } from '../allocation/lease-policy';
+import type { Clock } from '../ports/clock';
+import type { SandboxStore } from '../ports/sandbox-store';
+import { InMemorySandboxAdminRepository } from './in-memory-admin.repository';
+import { InMemoryJobLeaseRepository } from './in-memory-job-lease.repository';
+import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
+import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
+import { InMemoryRows } from './in-memory-rows';
+import { InMemorySandboxRepository } from './in-memory-sandbox.repository';
+
+/** The in-memory store with its concrete parts (tests reach their helpers: seed, snapshot, …). */
+export interface InMemoryStore extends SandboxStore {
+  readonly rows: InMemoryRows;
+  readonly sandboxes: InMemorySandboxRepository;
+  readonly lifecycle: InMemoryLifecycleRepository;
+  readonly admin: InMemorySandboxAdminRepository;
+  readonly events: InMemorySandboxEventLog;
+  readonly leases: InMemoryJobLeaseRepository;
+  readonly runs: InMemoryJobRunRepository;
+}
+
+/** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
+export function createInMemoryStore(options: {
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+}): InMemoryStore {
+  const { clock, lease } = options;
+  const rows = new InMemoryRows(clock);
+  const sandboxes = new InMemorySandboxRepository({ clock, lease, rows });
+  const events = new InMemorySandboxEventLog(clock);
+  return {
+    rows,
+    sandboxes,
+    lifecycle: new InMemoryLifecycleRepository(rows, clock),
+    admin: new InMemorySandboxAdminRepository(rows, clock),
+    events,
+    leases: new InMemoryJobLeaseRepository(clock),
+    runs: new InMemoryJobRunRepository(),
+    ping: () => Promise.resolve(),
+    dispose: () => events.flush(),
+  };
+}

@@ -1,0 +1,219 @@
+import {
+  AllocationInProgressError,
+  type AllocationRequest,
+  type AllocationResult,
+  CLAIM_POLICY,
+  type Clock,
+  ConcurrentModificationError,
+  type LeasePolicy,
+  leaseExpiry,
+  NoSandboxesAvailableError,
+  nowSeconds,
+  type SandboxAllocationRepository,
+  SandboxStatus,
+} from '@broker/domain';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allocationSortKey, claimPk } from '../keys/item-keys';
+import { type ClaimItem, classifyClaimItem } from '../mapping/claim-item';
+import { toSandbox } from '../mapping/sandbox-item';
+import type { DynamoSandboxReads, SandboxTable } from '../pool/dynamo-sandbox-reads';
+import type { TransitionWriter } from '../transitions/transition-writer';
+import { fetchAvailableCandidates } from './candidate-source';
+import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
+import { ClaimWrites, type HeldClaim } from './claim-writes';
+
+export interface DynamoAllocationOptions {
+  readonly table: SandboxTable;
+  readonly writer: TransitionWriter;
+  readonly reads: DynamoSandboxReads;
+  readonly clock: Clock;
+  readonly lease: LeasePolicy;
+  readonly candidatePool?: Partial<CandidatePoolOptions>;
+  /**
+   * Called (synchronously) each time the conditional claim of a candidate sandbox loses to a
+   * concurrent allocation and the next candidate is tried; for `broker_allocate_conflicts_total`.
+   */
+  readonly onContention?: () => void;
+}
+
+type AttemptOutcome =
+  { readonly kind: 'done'; readonly result: AllocationResult } | { readonly kind: 'lost' };
+
+/** Conditional-failure rounds (claim vanished, taken over by another request) per allocation. */
+const MAX_CLAIM_ROUNDS = 20;
+/** Candidates tried under one claim before giving up with a retryable error. */
+const MAX_CANDIDATE_ATTEMPTS = 64;
+/** How often a repeat request re-reads an in-flight claim, and for how long at most. */
+const CLAIM_POLL_MS = 15;
+const MAX_CLAIM_WAIT_MS = CLAIM_POLICY.writerWindowMs + CLAIM_POLICY.takeoverMarginMs + 1_000;
+
+/**
+ * The claim protocol (libs/dynamo-repo/README.md): a per-student claim item (conditional put)
+ * plus one conditional transition of a candidate from the in-process CandidatePool. Happy path:
+ * two writes, no read.
+ */
+export class DynamoAllocation implements SandboxAllocationRepository {
+  private readonly pool: CandidatePool;
+  private readonly claims: ClaimWrites;
+
+  constructor(private readonly options: DynamoAllocationOptions) {
+    const { table, clock, lease } = options;
+    this.claims = new ClaimWrites({ ...table, clock, lease });
+    this.pool = new CandidatePool(
+      (prefix, exclude, want) => fetchAvailableCandidates(table, prefix, exclude, want),
+      options.candidatePool,
+    );
+  }
+
+  async allocate(request: AllocationRequest): Promise<AllocationResult> {
+    const prefix = request.namePrefix ?? '';
+    const pk = claimPk(request.studentId, request.idempotencyKey);
+    const waitUntil = Date.now() + MAX_CLAIM_WAIT_MS;
+    let claimExists = false;
+    let rounds = 0;
+    for (;;) {
+      let candidate: Candidate | null = null;
+      let existing: ClaimItem | null = null;
+      if (!claimExists) {
+        // Happy path: claim put + sandbox update, no read.
+        candidate = await this.pool.take(prefix);
+        if (candidate) {
+          const put = await this.guard(candidate, this.claims.put(pk, request, candidate.id));
+          if (put.held) {
+            const outcome = await this.allocateUnderClaim(put.held, candidate, request);
+            if (outcome.kind === 'done') return outcome.result;
+          } else {
+            this.pool.giveBack(candidate);
+            existing = put.existing;
+          }
+        }
+      }
+      // A repeat: DynamoDB hands back the existing claim with the failed put; read it otherwise.
+      const claim = existing ?? (await this.claims.get(pk));
+      if (!claim) {
+        if (!claimExists && !candidate) throw new NoSandboxesAvailableError(prefix || undefined);
+        claimExists = false;
+        rounds = nextRound(rounds);
+        continue;
+      }
+      claimExists = true;
+      const item = await this.options.reads.getItem(claim.sandbox_id);
+      const state = classifyClaimItem(claim, item, this.options.clock.nowMs());
+      switch (state) {
+        case 'held':
+          return { sandbox: toSandbox(item as Record<string, unknown>), created: false };
+        case 'in_flight':
+          if (Date.now() > waitUntil) throw new AllocationInProgressError();
+          await sleep(CLAIM_POLL_MS);
+          continue;
+        case 'spent':
+        case 'abandoned': {
+          const next = await this.pool.take(prefix);
+          if (!next) throw new NoSandboxesAvailableError(prefix || undefined);
+          const held = await this.guard(
+            next,
+            this.claims.takeOver(claim, next.id, state === 'abandoned'),
+          );
+          if (held) {
+            const outcome = await this.allocateUnderClaim(held, next, request);
+            if (outcome.kind === 'done') return outcome.result;
+          } else {
+            this.pool.giveBack(next);
+          }
+          rounds = nextRound(rounds);
+          continue;
+        }
+      }
+    }
+  }
+
+  /**
+   * Step 3/4 of the protocol: take `candidate` under the held claim; on a lost race point the
+   * claim at the next candidate and try again. A sandbox is never written after the claim's
+   * deadline; the claim itself may be extended, fenced by its token and deadline.
+   */
+  private async allocateUnderClaim(
+    initial: HeldClaim,
+    first: Candidate,
+    request: AllocationRequest,
+  ): Promise<AttemptOutcome> {
+    const prefix = request.namePrefix ?? '';
+    let held = initial;
+    let candidate = first;
+    for (let attempt = 0; attempt < MAX_CANDIDATE_ATTEMPTS; attempt += 1) {
+      if (this.options.clock.nowMs() >= held.deadlineMs) {
+        const extended = await this.guard(candidate, this.claims.point(held, candidate.id));
+        if (!extended) {
+          this.pool.giveBack(candidate);
+          return { kind: 'lost' };
+        }
+        held = extended;
+      }
+      const taken = await this.guard(candidate, this.takeSandbox(candidate, held, request));
+      this.pool.markTaken(candidate);
+      if (taken) return { kind: 'done', result: { sandbox: toSandbox(taken), created: true } };
+      this.options.onContention?.();
+      const next = await this.pool.take(prefix);
+      if (!next) {
+        await this.claims.drop(held);
+        throw new NoSandboxesAvailableError(prefix || undefined);
+      }
+      const moved = await this.guard(next, this.claims.point(held, next.id));
+      if (!moved) {
+        this.pool.giveBack(next);
+        return { kind: 'lost' };
+      }
+      held = moved;
+      candidate = next;
+    }
+    this.pool.giveBack(candidate);
+    throw new ConcurrentModificationError('The sandbox pool');
+  }
+
+  /** The transition that makes a sandbox the student's: it must still be available. */
+  private takeSandbox(
+    candidate: Candidate,
+    held: HeldClaim,
+    request: AllocationRequest,
+  ): Promise<Record<string, unknown> | null> {
+    const now = nowSeconds(this.options.clock);
+    const prefix = request.namePrefix ?? '';
+    const track = request.trackName ? request.trackName : undefined;
+    return this.options.writer.apply({
+      sandboxId: candidate.id,
+      to: SandboxStatus.Allocated,
+      by: 'student',
+      now,
+      ...(prefix ? { condition: 'begins_with(#name, :prefix)', names: { '#name': 'name' } } : {}),
+      set:
+        'owner_id = :sid, idempotency_key = :key, claim_token = :token, allocated_at = :now, ' +
+        'expires_at = :expires, owner_pk = :sid, owner_sk = :osk' +
+        (track ? ', track_name = :track, track_pk = :track, track_sk = :osk' : ''),
+      values: {
+        ':sid': request.studentId,
+        ':key': request.idempotencyKey,
+        ':token': held.token,
+        ':expires': leaseExpiry(now, this.options.lease),
+        ':osk': allocationSortKey(now, candidate.id),
+        ...(track ? { ':track': track } : {}),
+        ...(prefix ? { ':prefix': prefix } : {}),
+      },
+      returnValues: 'ALL_NEW',
+    });
+  }
+
+  /** An unexpected error must not leave the candidate marked in flight. */
+  private async guard<T>(candidate: Candidate, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      this.pool.giveBack(candidate);
+      throw error;
+    }
+  }
+}
+
+function nextRound(rounds: number): number {
+  if (rounds + 1 >= MAX_CLAIM_ROUNDS) throw new ConcurrentModificationError('The allocation claim');
+  return rounds + 1;
+}

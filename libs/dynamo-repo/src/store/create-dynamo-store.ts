@@ -1,0 +1,74 @@
+import { type Clock, type LeasePolicy, type SandboxStore, systemClock } from '@broker/domain';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoSandboxAdminRepository } from '../admin/dynamo-sandbox-admin.repository';
+import type { CandidatePoolOptions } from '../allocation/candidate-pool';
+import { createDocumentClient, type DocumentClientConfig } from '../client/document-client';
+import { DynamoSandboxEventLog } from '../events/dynamo-sandbox-event-log';
+import { DynamoJobLeaseRepository } from '../lifecycle/dynamo-job-lease.repository';
+import { DynamoJobRunRepository } from '../lifecycle/dynamo-job-run.repository';
+import { DynamoLifecycleRepository } from '../lifecycle/dynamo-lifecycle.repository';
+import { DynamoSandboxRepository } from '../repository/dynamo-sandbox.repository';
+
+/** Where the table is and the lease rules (the platform's PersistenceConfig has this shape). */
+export interface DynamoStoreConfig extends DocumentClientConfig {
+  readonly tableName: string;
+  readonly lease: LeasePolicy;
+}
+
+export interface DynamoStoreOptions {
+  /** Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Share an existing client (tests, several stores on one engine); not destroyed by dispose. */
+  readonly client?: DynamoDBDocumentClient;
+  readonly candidatePool?: Partial<CandidatePoolOptions>;
+  /** A candidate was lost to a concurrent allocation (`broker_allocate_conflicts_total`). */
+  readonly onAllocationContention?: () => void;
+}
+
+/** The DynamoDB store, plus the document client its parts share. */
+export interface DynamoStore extends SandboxStore {
+  readonly client: DynamoDBDocumentClient;
+}
+
+/**
+ * The one way the apps open the table: every part of the SandboxStore port over one client (one
+ * socket pool), DynamoDB or a local engine when `endpoint` is set. `dispose` writes the event
+ * log's buffer, then closes the client it created.
+ */
+export function createDynamoStore(
+  config: DynamoStoreConfig,
+  options: DynamoStoreOptions = {},
+): DynamoStore {
+  const client =
+    options.client ??
+    createDocumentClient({
+      region: config.region,
+      endpoint: config.endpoint,
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+    });
+  const clock = options.clock ?? systemClock;
+  const { tableName, lease } = config;
+  const sandboxes = new DynamoSandboxRepository({
+    client,
+    tableName,
+    clock,
+    lease,
+    ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
+    ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
+  });
+  const events = new DynamoSandboxEventLog({ client, tableName, clock });
+  return {
+    client,
+    sandboxes,
+    lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
+    admin: new DynamoSandboxAdminRepository({ client, tableName, clock, pool: sandboxes }),
+    events,
+    leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
+    runs: new DynamoJobRunRepository({ client, tableName, clock }),
+    ping: () => sandboxes.ping(),
+    dispose: async () => {
+      await events.flush();
+      if (!options.client) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import {
+  type Clock,
+  type EpochSeconds,
+  InvalidTransitionError,
+  nowSeconds,
+  type SandboxStatus,
+  sourcesOf,
+  type TransitionActor,
+} from '@broker/domain';
+import { type DynamoDBClient, type ReturnValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributeMap, toAttributeMap } from '../client/attribute-map';
+import { unlessConditionFails } from '../client/conditional';
+import { SANDBOX_SK, sandboxPk, statusPkOf } from '../keys/item-keys';
+
+/** One status change of one sandbox row. */
+export interface StatusChange {
+  readonly sandboxId: string;
+  readonly to: SandboxStatus;
+  /** Who changes it: the sources are `sourcesOf(to, by)` from the domain's TRANSITIONS table. */
+  readonly by: TransitionActor;
+  /** Fewer sources than the table allows; a status the table does not allow is refused. */
+  readonly from?: readonly SandboxStatus[];
+  /** Also match a row already in `to` (sync refreshing an available row in place). */
+  readonly orUnchanged?: boolean;
+  /** Condition ANDed with the status condition, over `names` and `values`. */
+  readonly condition?: string;
+  /** More `SET` clauses; `:now` (epoch seconds) is always defined. */
+  readonly set?: string;
+  readonly remove?: readonly string[];
+  readonly names?: Readonly<Record<string, string>>;
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** The instant written as `:now` (defaults to the clock). */
+  readonly now?: EpochSeconds;
+  readonly returnValues?: Extract<ReturnValue, 'ALL_NEW' | 'UPDATED_OLD' | 'NONE'>;
+}
+
+/**
+ * The one writer of sandbox status changes: a single conditional UpdateItem whose status
+ * condition comes from the domain's TRANSITIONS table (`sourcesOf`), so the table is enforced by
+ * the real store. `status_pk` moves with the status (the StatusIndex lists the row under its new
+ * state; leaving `available` takes it out of allocation), and `version` counts every change.
+ * Sent as a low-level command on the hot-path client (middleware resolved once per type).
+ */
+export class TransitionWriter {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The row's attributes after (`ALL_NEW`), before (`UPDATED_OLD`) or `{}`; null when the
+   * row was not in a source state or the extra condition failed (nothing changed). Throws
+   * InvalidTransitionError before writing when `from` names a source the table does not allow.
+   */
+  async apply(change: StatusChange): Promise<Record<string, unknown> | null> {
+    const sources = this.sourcesFor(change);
+    const statusValues: Record<string, unknown> = {};
+    sources.forEach((status, i) => (statusValues[`:from${i}`] = status));
+    const statusCondition =
+      sources.length === 1
+        ? '#status = :from0'
+        : `#status IN (${Object.keys(statusValues).join(', ')})`;
+    const sets = [
+      '#status = :to',
+      'status_pk = :spk',
+      'updated_at = :now',
+      'version = version + :one',
+      ...(change.set ? [change.set] : []),
+    ];
+    const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
+    const returnValues = change.returnValues ?? 'NONE';
+    const output = await unlessConditionFails(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toAttributeMap({ PK: sandboxPk(change.sandboxId), SK: SANDBOX_SK }),
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+          ConditionExpression: change.condition
+            ? `${statusCondition} AND (${change.condition})`
+            : statusCondition,
+          ExpressionAttributeNames: { '#status': 'status', ...change.names },
+          ExpressionAttributeValues: toAttributeMap({
+            ...change.values,
+            ...statusValues,
+            ':to': change.to,
+            ':spk': statusPkOf(change.to, change.sandboxId),
+            ':now': change.now ?? nowSeconds(this.clock),
+            ':one': 1,
+          }),
+          ReturnValues: returnValues,
+        }),
+      ),
+      null,
+    );
+    if (output === null) return null;
+    return returnValues === 'NONE' ? {} : (fromAttributeMap(output.Attributes) ?? {});
+  }
+
+  private sourcesFor(change: StatusChange): readonly SandboxStatus[] {
+    const allowed = sourcesOf(change.to, change.by);
+    const sources = change.from ?? allowed;
+    const refused = sources.find((status) => !allowed.includes(status));
+    if (refused !== undefined || sources.length === 0) {
+      throw new InvalidTransitionError(change.sandboxId, refused ?? change.to, change.to);
+    }
+    return change.orUnchanged ? [...sources, change.to] : sources;
+  }
+}

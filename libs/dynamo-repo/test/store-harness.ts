@@ -1,0 +1,62 @@
+import {
+  type Clock,
+  type LeasePolicy,
+  type SandboxStatus,
+  type SandboxStore,
+} from '@broker/domain';
+import { createInMemoryStore } from '@broker/domain/testing';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoStore, sandboxPk, SANDBOX_SK, shardOf, statusPk } from '../src';
+import { createTestTable } from '../src/testing';
+
+/** A whole store on one engine, plus a way to put a row into any status (what another actor does). */
+export interface StoreHarness {
+  readonly store: SandboxStore;
+  forceStatus(sandboxId: string, status: SandboxStatus): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreHarnessFactory = (options: {
+  clock: Clock;
+  lease: LeasePolicy;
+}) => Promise<StoreHarness>;
+
+export const memoryStoreFactory: StoreHarnessFactory = (options) => {
+  const store = createInMemoryStore(options);
+  return Promise.resolve({
+    store,
+    forceStatus: (sandboxId, status) =>
+      Promise.resolve(store.sandboxes.forceStatus(sandboxId, status)),
+    close: () => store.dispose(),
+  });
+};
+
+/** `createDynamoStore` over a fresh table on a running engine. */
+export function dynamoStoreFactory(endpoint: () => string): StoreHarnessFactory {
+  return async ({ clock, lease }) => {
+    const { client, tableName } = await createTestTable(endpoint());
+    const store = createDynamoStore({ tableName, region: 'us-east-1', lease }, { client, clock });
+    return {
+      store,
+      async forceStatus(sandboxId, status) {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { PK: sandboxPk(sandboxId), SK: SANDBOX_SK },
+            UpdateExpression: 'SET #s = :s, status_pk = :spk',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':s': status,
+              ':spk': statusPk(status, shardOf(sandboxId)),
+            },
+          }),
+        );
+      },
+      async close() {
+        await store.dispose();
+        client.destroy();
+      },
+    };
+  };
+}
