@@ -1,9 +1,26 @@
+/** Every domain error code: the HTTP layer's DOMAIN_PROBLEMS maps each to a status. */
+export const DOMAIN_ERROR_CODES = [
+  'NO_SANDBOXES_AVAILABLE',
+  'SANDBOX_NOT_FOUND',
+  'NOT_SANDBOX_OWNER',
+  'INVALID_STATE_TRANSITION',
+  'CONCURRENT_MODIFICATION',
+  'ALLOCATION_IN_PROGRESS',
+  'INVALID_CURSOR',
+  'JOB_ALREADY_RUNNING',
+  'JOB_FAILED',
+  'JOB_RUN_NOT_FOUND',
+  'FORCE_REQUIRED',
+] as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
 /**
  * Domain errors carry a stable `code`; the HTTP layer maps codes to statuses. Messages never name
  * another student.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
 
   protected constructor(message: string) {
     super(message);

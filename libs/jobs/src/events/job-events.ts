@@ -1,4 +1,10 @@
-import type { NewSandboxEvent, SandboxEventLog, SandboxStatus } from '@broker/domain';
+import {
+  type EventActor,
+  type NewSandboxEvent,
+  type SandboxEventLog,
+  type SandboxStatus,
+  transitionEvent,
+} from '@broker/domain';
 import { errorText, type JobLogger } from '../runner/job';
 
 /**
@@ -16,15 +22,7 @@ export function recordJobTransition(
     readonly details?: NewSandboxEvent['details'];
   },
 ): void {
-  events?.record({
-    type: 'transition',
-    sandboxId: change.sandboxId,
-    ...(change.from !== undefined ? { from: change.from } : {}),
-    to: change.to,
-    actor: { kind: 'job', id: job },
-    action: change.action,
-    ...(change.details !== undefined ? { details: change.details } : {}),
-  });
+  events?.record(transitionEvent({ ...change, actor: { kind: 'job', id: job } }));
 }
 
 /**
@@ -35,7 +33,10 @@ export function recordJobTransition(
 export async function transitionEach(
   sandboxIds: readonly string[],
   options: {
+    /** Who writes: a job's name, or another actor (an operator running the same logic). */
     readonly job: string;
+    readonly actor?: EventActor;
+    readonly requestId?: string | undefined;
     readonly stop: AbortSignal;
     readonly write: (sandboxId: string) => Promise<boolean>;
     readonly change: {
@@ -53,7 +54,14 @@ export async function transitionEach(
     try {
       if (await options.write(sandboxId)) {
         counts.changed += 1;
-        recordJobTransition(options.events, options.job, { sandboxId, ...options.change });
+        options.events?.record(
+          transitionEvent({
+            sandboxId,
+            ...options.change,
+            actor: options.actor ?? { kind: 'job', id: options.job },
+            requestId: options.requestId,
+          }),
+        );
       }
     } catch (error) {
       counts.failed += 1;

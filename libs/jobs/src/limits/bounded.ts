@@ -1,6 +1,9 @@
+import pLimit from 'p-limit';
+
 /**
- * Runs `work` over `items` with at most `concurrency` in flight, in order of `items`; stops
- * handing out items once `shouldStop` says so. `work` must not throw (errors are its to report).
+ * Runs `work` over `items` with at most `concurrency` in flight, in order of `items` (p-limit,
+ * the one concurrency limiter of the repository); stops handing out items once `shouldStop`
+ * says so. `work` must not throw (errors are its to report).
  */
 export async function forEachBounded<T>(
   items: readonly T[],
@@ -8,14 +11,12 @@ export async function forEachBounded<T>(
   work: (item: T) => Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length && !shouldStop()) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  const lanes = Math.max(1, Math.min(concurrency, items.length));
-  await Promise.all(Array.from({ length: lanes }, lane));
+  const limit = pLimit(Math.max(1, concurrency));
+  await Promise.all(
+    items.map((item) =>
+      limit(async () => {
+        if (!shouldStop()) await work(item);
+      }),
+    ),
+  );
 }

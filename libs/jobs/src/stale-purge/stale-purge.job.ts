@@ -1,10 +1,12 @@
 import {
+  type EpochSeconds,
+  type EventActor,
   nowSeconds,
   SandboxStatus,
   type Clock,
   type SandboxEventLog,
   type SandboxLifecycleRepository,
-  type SandboxRepository,
+  type SandboxReadRepository,
 } from '@broker/domain';
 import { transitionEach } from '../events/job-events';
 import { sandboxesIn } from '../limits/pages';
@@ -17,12 +19,60 @@ export interface StalePurgeResult {
 }
 
 export interface StalePurgeDeps {
-  readonly pool: Pick<SandboxRepository, 'list'>;
+  readonly pool: Pick<SandboxReadRepository, 'list'>;
   readonly lifecycle: Pick<SandboxLifecycleRepository, 'purgeStale'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
   /** Audit trail: stale → deleted (tombstone). */
   readonly events?: SandboxEventLog;
+}
+
+/** One purge pass: who runs it (the job, or an operator through the admin API) and how far. */
+export interface StalePurgePass {
+  /** Rows stale since this instant (epoch seconds) or earlier become tombstones. */
+  readonly cutoff: EpochSeconds;
+  readonly stop: AbortSignal;
+  /** At most this many stale rows are examined (default: all). */
+  readonly limit?: number;
+  readonly actor: EventActor;
+  readonly action: string;
+  readonly requestId?: string | undefined;
+  readonly pageSize?: number;
+}
+
+/**
+ * Stale rows stale since `cutoff` or earlier → deleted, each one conditional write that a sync
+ * reviving the row wins; each change is recorded as `actor`'s. Shared by the stale-purge job and
+ * the admin API's delete-stale.
+ */
+export async function purgeStaleRows(
+  deps: StalePurgeDeps,
+  pass: StalePurgePass,
+): Promise<StalePurgeResult> {
+  const { pool, lifecycle } = deps;
+  const result: StalePurgeResult = { checked: 0, purged: 0, failed: 0 };
+  const due: string[] = [];
+  for await (const row of sandboxesIn(pool, SandboxStatus.Stale, {
+    pageSize: pass.pageSize ?? 100,
+    signal: pass.stop,
+    ...(pass.limit !== undefined ? { limit: pass.limit } : {}),
+  })) {
+    result.checked += 1;
+    if ((row.staleSince ?? row.updatedAt) <= pass.cutoff) due.push(row.sandboxId);
+  }
+  const { changed, failed } = await transitionEach(due, {
+    job: 'stale-purge',
+    actor: pass.actor,
+    requestId: pass.requestId,
+    stop: pass.stop,
+    write: (sandboxId) => lifecycle.purgeStale(sandboxId, pass.cutoff),
+    change: { from: SandboxStatus.Stale, to: SandboxStatus.Deleted, action: pass.action },
+    events: deps.events,
+    logger: deps.logger ?? silentJobLogger,
+  });
+  result.purged = changed;
+  result.failed = failed;
+  return result;
 }
 
 /**
@@ -37,29 +87,13 @@ export class StalePurgeJob implements Job<StalePurgeResult> {
     private readonly options: { graceSeconds: number; pageSize?: number },
   ) {}
 
-  async run(ctx: JobContext): Promise<StalePurgeResult> {
-    const { pool, lifecycle, clock } = this.deps;
-    const logger = this.deps.logger ?? silentJobLogger;
-    const cutoff = nowSeconds(clock) - this.options.graceSeconds;
-    const result: StalePurgeResult = { checked: 0, purged: 0, failed: 0 };
-    const due: string[] = [];
-    for await (const row of sandboxesIn(pool, SandboxStatus.Stale, {
-      pageSize: this.options.pageSize ?? 100,
-      signal: ctx.stop,
-    })) {
-      result.checked += 1;
-      if ((row.staleSince ?? row.updatedAt) <= cutoff) due.push(row.sandboxId);
-    }
-    const { changed, failed } = await transitionEach(due, {
-      job: this.name,
+  run(ctx: JobContext): Promise<StalePurgeResult> {
+    return purgeStaleRows(this.deps, {
+      cutoff: nowSeconds(this.deps.clock) - this.options.graceSeconds,
       stop: ctx.stop,
-      write: (sandboxId) => lifecycle.purgeStale(sandboxId, cutoff),
-      change: { from: SandboxStatus.Stale, to: SandboxStatus.Deleted, action: 'purge_stale' },
-      events: this.deps.events,
-      logger,
+      actor: { kind: 'job', id: this.name },
+      action: 'purge_stale',
+      ...(this.options.pageSize !== undefined ? { pageSize: this.options.pageSize } : {}),
     });
-    result.purged = changed;
-    result.failed = failed;
-    return result;
   }
 }

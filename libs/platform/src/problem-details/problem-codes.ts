@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { DomainErrorCode } from '@broker/domain';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPE_BASE = 'https://sandbox-broker.dev/problems/';
@@ -10,8 +11,8 @@ export interface DomainProblemMapping {
   readonly retryAfter?: number;
 }
 
-/** Domain error codes (libs/domain) → HTTP. Unmapped domain codes answer 409 (a state conflict). */
-export const DOMAIN_PROBLEMS: Readonly<Record<string, DomainProblemMapping>> = {
+/** Every domain error code (libs/domain DOMAIN_ERROR_CODES) → HTTP; exhaustive by type. */
+export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapping>> = {
   NO_SANDBOXES_AVAILABLE: { status: 409, retryAfter: 30 },
   ALLOCATION_IN_PROGRESS: { status: 409, retryAfter: 1 },
   CONCURRENT_MODIFICATION: { status: 409 },
@@ -24,8 +25,6 @@ export const DOMAIN_PROBLEMS: Readonly<Record<string, DomainProblemMapping>> = {
   JOB_RUN_NOT_FOUND: { status: 404 },
   FORCE_REQUIRED: { status: 409 },
 };
-
-export const UNMAPPED_DOMAIN_STATUS = 409;
 
 /** Default `code` for an HTTP status when the error did not name one. */
 const STATUS_CODE_NAMES: Readonly<Record<number, string>> = {

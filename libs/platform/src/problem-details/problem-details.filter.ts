@@ -17,7 +17,6 @@ import {
   type ProblemFieldError,
   problemType,
   titleForStatus,
-  UNMAPPED_DOMAIN_STATUS,
 } from './problem-codes';
 
 const GENERIC_DETAIL = 'An unexpected error occurred';
@@ -96,10 +95,10 @@ export function resolveProblem(exception: unknown): ResolvedProblem {
   if (isDomainError(exception)) {
     const mapping = DOMAIN_PROBLEMS[exception.code];
     return {
-      status: mapping?.status ?? UNMAPPED_DOMAIN_STATUS,
+      status: mapping.status,
       code: exception.code,
       detail: exception.message,
-      ...(mapping?.retryAfter !== undefined ? { retryAfter: mapping.retryAfter } : {}),
+      ...(mapping.retryAfter !== undefined ? { retryAfter: mapping.retryAfter } : {}),
       unexpected: false,
     };
   }

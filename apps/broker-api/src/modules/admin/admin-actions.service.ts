@@ -16,7 +16,9 @@ import {
   SandboxNotFoundError,
   type SandboxReadRepository,
   SandboxStatus,
+  transitionEvent,
 } from '@broker/domain';
+import { forEachBounded, purgeStaleRows } from '@broker/jobs';
 
 /** Who asked: the admin token's name and the request id, for the event log. */
 export interface AdminActor {
@@ -41,6 +43,8 @@ const FORCE_ONLY: ReadonlySet<SandboxStatus> = new Set<SandboxStatus>([
   SandboxStatus.Deleting,
 ]);
 const PAGE = 100;
+/** Stale rows one delete-stale call examines at most. */
+const DELETE_STALE_LIMIT = 5000;
 const CONCURRENCY = 8;
 
 /**
@@ -113,23 +117,26 @@ export class AdminActionsService {
     return summary;
   }
 
-  /** Stale rows stale for at least `graceHours` → deleted (the stale-purge job's write). */
+  /** Stale rows stale for at least `graceHours` → deleted: the stale-purge job's own pass. */
   async deleteStale(graceHours: number, actor: AdminActor): Promise<BulkResult> {
-    const cutoff = nowSeconds(this.clock) - graceHours * 3600;
-    const result = await this.forEachIn(SandboxStatus.Stale, 5000, async (sandbox) => {
-      const purged = await this.lifecycle.purgeStale(sandbox.sandboxId, cutoff);
-      if (purged) {
-        this.record(
-          actor,
-          sandbox.sandboxId,
-          SandboxStatus.Stale,
-          SandboxStatus.Deleted,
-          'delete_stale',
-        );
-      }
-      return purged;
-    });
-    const summary = { ...result, to: SandboxStatus.Deleted };
+    const result = await purgeStaleRows(
+      { pool: this.pool, lifecycle: this.lifecycle, clock: this.clock, events: this.events },
+      {
+        cutoff: nowSeconds(this.clock) - graceHours * 3600,
+        stop: new AbortController().signal,
+        limit: DELETE_STALE_LIMIT,
+        actor: { kind: 'admin', id: actor.tokenName },
+        action: 'delete_stale',
+        requestId: actor.requestId,
+      },
+    );
+    const summary: BulkResult = {
+      matched: result.checked,
+      changed: result.purged,
+      skipped: result.checked - result.purged,
+      hasMore: result.checked >= DELETE_STALE_LIMIT,
+      to: SandboxStatus.Deleted,
+    };
     this.summary(actor, 'delete_stale', { grace_hours: graceHours, ...counts(summary) });
     return summary;
   }
@@ -151,10 +158,9 @@ export class AdminActionsService {
         ...(cursor ? { cursor } : {}),
       });
       matched += page.items.length;
-      for (let i = 0; i < page.items.length; i += CONCURRENCY) {
-        const outcomes = await Promise.all(page.items.slice(i, i + CONCURRENCY).map(work));
-        changed += outcomes.filter(Boolean).length;
-      }
+      await forEachBounded(page.items, CONCURRENCY, async (sandbox) => {
+        if (await work(sandbox)) changed += 1;
+      });
       cursor = page.cursor ?? undefined;
       hasMore = cursor !== undefined;
     } while (cursor !== undefined && matched < limit);
@@ -169,16 +175,17 @@ export class AdminActionsService {
     action: string,
     details: Record<string, string> = {},
   ): void {
-    this.events.record({
-      type: 'transition',
-      sandboxId,
-      from,
-      to,
-      actor: { kind: 'admin', id: actor.tokenName },
-      action,
-      ...(actor.requestId ? { requestId: actor.requestId } : {}),
-      ...(Object.keys(details).length > 0 ? { details } : {}),
-    });
+    this.events.record(
+      transitionEvent({
+        sandboxId,
+        from,
+        to,
+        actor: { kind: 'admin', id: actor.tokenName },
+        action,
+        requestId: actor.requestId,
+        details,
+      }),
+    );
   }
 
   private summary(

@@ -7,6 +7,7 @@ import {
   type SandboxEventLog,
   type SandboxAllocationRepository,
   SandboxStatus,
+  transitionEvent,
 } from '@broker/domain';
 import {
   allocationOutcomeOf,
@@ -32,16 +33,17 @@ export class AllocateSandboxUseCase {
       // Only an allocation that changed the row; an idempotent repeat is not a transition.
       // `record` is an in-memory push: no store round-trip on the allocation path.
       if (result.created) {
-        this.events?.record({
-          type: 'transition',
-          sandboxId: result.sandbox.sandboxId,
-          from: SandboxStatus.Available,
-          to: SandboxStatus.Allocated,
-          actor: { kind: 'student', id: request.studentId },
-          action: 'allocate',
-          ...(requestId !== undefined ? { requestId } : {}),
-          details: { track: request.trackName ?? null },
-        });
+        this.events?.record(
+          transitionEvent({
+            sandboxId: result.sandbox.sandboxId,
+            from: SandboxStatus.Available,
+            to: SandboxStatus.Allocated,
+            actor: { kind: 'student', id: request.studentId },
+            action: 'allocate',
+            requestId,
+            details: { track: request.trackName ?? null },
+          }),
+        );
       }
       return result;
     } catch (error) {

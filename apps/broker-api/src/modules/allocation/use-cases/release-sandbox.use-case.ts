@@ -6,6 +6,7 @@ import {
   type SandboxEventLog,
   type SandboxReleaseRepository,
   SandboxStatus,
+  transitionEvent,
 } from '@broker/domain';
 import {
   API_METRICS,
@@ -27,15 +28,16 @@ export class ReleaseSandboxUseCase {
       const result = await this.repository.release(sandboxId, studentId);
       this.metrics?.release(result.changed ? 'success' : 'idempotent');
       if (result.changed) {
-        this.events?.record({
-          type: 'transition',
-          sandboxId,
-          from: SandboxStatus.Allocated,
-          to: SandboxStatus.PendingDeletion,
-          actor: { kind: 'student', id: studentId },
-          action: 'release',
-          ...(requestId !== undefined ? { requestId } : {}),
-        });
+        this.events?.record(
+          transitionEvent({
+            sandboxId,
+            from: SandboxStatus.Allocated,
+            to: SandboxStatus.PendingDeletion,
+            actor: { kind: 'student', id: studentId },
+            action: 'release',
+            requestId,
+          }),
+        );
       }
       return result;
     } catch (error) {
