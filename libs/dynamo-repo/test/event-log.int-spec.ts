@@ -1,4 +1,5 @@
-import { InMemorySandboxEventLog, SandboxStatus } from '@broker/domain';
+import { SandboxStatus } from '@broker/domain';
+import { InMemorySandboxEventLog } from '@broker/domain/testing';
 import { FixedClock } from '@broker/domain/testing';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';

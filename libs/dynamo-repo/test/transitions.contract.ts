@@ -63,6 +63,28 @@ const WRITES: readonly Write[] = [
     changesFreshRow: false,
     call: (s, id) => s.lifecycle.recoverDeletion(id, FAR_FUTURE),
   },
+  ...(['completeDeletion', 'failDeletion', 'quarantine', 'abandonDeletion'] as const).map(
+    (method): Write => ({
+      name: `lifecycle.${method} (held claim)`,
+      to: {
+        completeDeletion: S.Deleted,
+        failDeletion: S.DeletionFailed,
+        quarantine: S.Quarantined,
+        abandonDeletion: S.PendingDeletion,
+      }[method],
+      by: 'cleanup',
+      narrowedTo: [S.Deleting],
+      // A forced row is held by nobody: only the status refusal is checked here.
+      changesFreshRow: false,
+      call: async (s, id) => {
+        const sandbox = await s.sandboxes.get(id);
+        const claim = { sandbox: sandbox!, owner: 'contract:owner', claimedAt: 0 };
+        return method === 'failDeletion'
+          ? s.lifecycle.failDeletion(claim, { error: 'x', nextAttemptAt: 0 })
+          : s.lifecycle[method](claim, 'contract');
+      },
+    }),
+  ),
   {
     name: 'admin.forceRelease',
     to: S.PendingDeletion,

@@ -1,4 +1,3 @@
 export * from './event-cursor';
 export * from './event-id';
-export * from './in-memory-event-log';
 export * from './transition-event';

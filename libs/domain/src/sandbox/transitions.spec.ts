@@ -1,5 +1,5 @@
 import { ALL_SANDBOX_STATUSES, SandboxStatus, USED_STATUSES } from './sandbox-status';
-import { assertTransition, canTransition, sourcesOf, TRANSITIONS } from './transitions';
+import { canTransition, sourcesOf, TRANSITIONS } from './transitions';
 
 describe('sandbox transitions', () => {
   it('lists every status in the table', () => {
@@ -23,11 +23,5 @@ describe('sandbox transitions', () => {
 
   it('lets sync revive only stale rows', () => {
     expect(sourcesOf(SandboxStatus.Available, 'sync')).toEqual([SandboxStatus.Stale]);
-  });
-
-  it('throws a coded error for a forbidden move', () => {
-    expect(() =>
-      assertTransition('1', SandboxStatus.Deleted, SandboxStatus.Available, 'operator'),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_STATE_TRANSITION' }));
   });
 });

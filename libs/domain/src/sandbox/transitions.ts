@@ -1,4 +1,3 @@
-import { InvalidTransitionError } from '../errors/domain-errors';
 import { SandboxStatus } from './sandbox-status';
 
 /** Who moves a sandbox from one state to another. */
@@ -10,8 +9,9 @@ export interface TransitionRule {
 }
 
 /**
- * The lifecycle. Every transition is applied by one conditional write on the row's current status,
- * so this table is both documentation and the check repositories run before writing.
+ * The lifecycle. Every status change is one conditional write whose status condition is
+ * `sourcesOf(to, actor)` of this table (libs/dynamo-repo TransitionWriter, the in-memory
+ * InMemoryRows), so the table is both the documentation and what the stores enforce.
  */
 export const TRANSITIONS: Readonly<Record<SandboxStatus, readonly TransitionRule[]>> = {
   [SandboxStatus.Available]: [
@@ -66,15 +66,4 @@ export function sourcesOf(to: SandboxStatus, actor: TransitionActor): SandboxSta
   return (Object.keys(TRANSITIONS) as SandboxStatus[]).filter((from) =>
     canTransition(from, to, actor),
   );
-}
-
-export function assertTransition(
-  sandboxId: string,
-  from: SandboxStatus,
-  to: SandboxStatus,
-  actor: TransitionActor,
-): void {
-  if (!canTransition(from, to, actor)) {
-    throw new InvalidTransitionError(sandboxId, from, to);
-  }
 }

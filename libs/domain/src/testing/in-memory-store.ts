@@ -1,4 +1,4 @@
-import { InMemorySandboxEventLog } from '../events/in-memory-event-log';
+import { InMemorySandboxEventLog } from './in-memory-event-log';
 import type { LeasePolicy } from '../allocation/lease-policy';
 import type { Clock } from '../ports/clock';
 import type { SandboxStore } from '../ports/sandbox-store';

@@ -8,3 +8,4 @@ export * from './in-memory-job-run.repository';
 export * from './in-memory-rows';
 export * from './in-memory-admin.repository';
 export * from './in-memory-store';
+export * from './in-memory-event-log';

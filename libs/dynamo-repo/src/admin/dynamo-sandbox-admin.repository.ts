@@ -28,11 +28,13 @@ export interface DynamoSandboxAdminRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: Clock;
+  /** The store's one writer (a new one over `client` when absent). */
+  readonly writer?: TransitionWriter;
   /** The pool repository on the same table: status listings are its `list`. */
   readonly pool: Pick<SandboxReadRepository, 'list'>;
 }
 
-/** Rows that can be put back towards deletion by an operator (bulk delete, no force needed). */
+/** Rows an operator may quarantine directly (allocated and in-deletion rows are released first). */
 const QUARANTINE_SOURCES = [
   SandboxStatus.Available,
   SandboxStatus.Stale,
@@ -51,11 +53,9 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   private readonly writer: TransitionWriter;
 
   constructor(private readonly options: DynamoSandboxAdminRepositoryOptions) {
-    this.writer = new TransitionWriter(
-      lowLevelClientOf(options.client),
-      options.tableName,
-      options.clock,
-    );
+    this.writer =
+      options.writer ??
+      new TransitionWriter(lowLevelClientOf(options.client), options.tableName, options.clock);
   }
 
   async list(query: AdminListQuery): Promise<Page<Sandbox>> {

@@ -20,11 +20,12 @@ import type { DynamoSandboxReads, SandboxTable } from '../pool/dynamo-sandbox-re
 import type { TransitionWriter } from '../transitions/transition-writer';
 import { fetchAvailableCandidates } from './candidate-source';
 import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
-import { ClaimWrites, type HeldClaim } from './claim-writes';
+import type { ClaimWrites, HeldClaim } from './claim-writes';
 
 export interface DynamoAllocationOptions {
   readonly table: SandboxTable;
   readonly writer: TransitionWriter;
+  readonly claims: ClaimWrites;
   readonly reads: DynamoSandboxReads;
   readonly clock: Clock;
   readonly lease: LeasePolicy;
@@ -57,8 +58,8 @@ export class DynamoAllocation implements SandboxAllocationRepository {
   private readonly claims: ClaimWrites;
 
   constructor(private readonly options: DynamoAllocationOptions) {
-    const { table, clock, lease } = options;
-    this.claims = new ClaimWrites({ ...table, clock, lease });
+    const { table } = options;
+    this.claims = options.claims;
     this.pool = new CandidatePool(
       (prefix, exclude, want) => fetchAvailableCandidates(table, prefix, exclude, want),
       options.candidatePool,

@@ -18,6 +18,8 @@ export interface DynamoLifecycleRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: Clock;
+  /** The store's one writer (a new one over `client` when absent). */
+  readonly writer?: TransitionWriter;
 }
 
 /**
@@ -39,11 +41,9 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
   private readonly writer: TransitionWriter;
 
   constructor(private readonly options: DynamoLifecycleRepositoryOptions) {
-    this.writer = new TransitionWriter(
-      lowLevelClientOf(options.client),
-      options.tableName,
-      options.clock,
-    );
+    this.writer =
+      options.writer ??
+      new TransitionWriter(lowLevelClientOf(options.client), options.tableName, options.clock);
   }
 
   async markStale(sandboxId: string, notSyncedSince: EpochSeconds): Promise<boolean> {

@@ -33,6 +33,8 @@ export interface DynamoSandboxRepositoryOptions {
   readonly candidatePool?: Partial<CandidatePoolOptions>;
   /** A candidate was lost to a concurrent allocation (`broker_allocate_conflicts_total`). */
   readonly onContention?: () => void;
+  /** The store's one writer (a new one over `client` when absent). */
+  readonly writer?: TransitionWriter;
 }
 
 /**
@@ -50,11 +52,13 @@ export class DynamoSandboxRepository implements SandboxRepository {
   constructor(options: DynamoSandboxRepositoryOptions) {
     const { client, tableName, clock, lease } = options;
     const table: SandboxTable = { client, fast: lowLevelClientOf(client), tableName };
-    const writer = new TransitionWriter(table.fast, tableName, clock);
+    const writer = options.writer ?? new TransitionWriter(table.fast, tableName, clock);
     this.reads = new DynamoSandboxReads(table);
+    const claims = new ClaimWrites({ ...table, clock, lease });
     this.allocation = new DynamoAllocation({
       table,
       writer,
+      claims,
       reads: this.reads,
       clock,
       lease,
@@ -63,8 +67,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
     });
     this.releases = new DynamoSandboxRelease(writer, this.reads);
     this.sync = new DynamoProviderSync(client, tableName, writer, clock);
-    const claimWrites = new ClaimWrites({ ...table, clock, lease });
-    this.claims = new DynamoClaimRepair(table, claimWrites, this.reads, writer, clock);
+    this.claims = new DynamoClaimRepair(table, claims, this.reads, writer, clock);
   }
 
   allocate(request: AllocationRequest): Promise<AllocationResult> {

@@ -2,12 +2,17 @@ import { type Clock, type LeasePolicy, type SandboxStore, systemClock } from '@b
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSandboxAdminRepository } from '../admin/dynamo-sandbox-admin.repository';
 import type { CandidatePoolOptions } from '../allocation/candidate-pool';
-import { createDocumentClient, type DocumentClientConfig } from '../client/document-client';
+import {
+  createDocumentClient,
+  type DocumentClientConfig,
+  lowLevelClientOf,
+} from '../client/document-client';
 import { DynamoSandboxEventLog } from '../events/dynamo-sandbox-event-log';
 import { DynamoJobLeaseRepository } from '../lifecycle/dynamo-job-lease.repository';
 import { DynamoJobRunRepository } from '../lifecycle/dynamo-job-run.repository';
 import { DynamoLifecycleRepository } from '../lifecycle/dynamo-lifecycle.repository';
 import { DynamoSandboxRepository } from '../repository/dynamo-sandbox.repository';
+import { TransitionWriter } from '../transitions/transition-writer';
 
 /** Where the table is and the lease rules (the platform's PersistenceConfig has this shape). */
 export interface DynamoStoreConfig extends DocumentClientConfig {
@@ -48,11 +53,14 @@ export function createDynamoStore(
     });
   const clock = options.clock ?? systemClock;
   const { tableName, lease } = config;
+  // One status writer for every part (sandboxes, lifecycle, admin).
+  const writer = new TransitionWriter(lowLevelClientOf(client), tableName, clock);
   const sandboxes = new DynamoSandboxRepository({
     client,
     tableName,
     clock,
     lease,
+    writer,
     ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
     ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
   });
@@ -60,8 +68,8 @@ export function createDynamoStore(
   return {
     client,
     sandboxes,
-    lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
-    admin: new DynamoSandboxAdminRepository({ client, tableName, clock, pool: sandboxes }),
+    lifecycle: new DynamoLifecycleRepository({ client, tableName, clock, writer }),
+    admin: new DynamoSandboxAdminRepository({ client, tableName, clock, pool: sandboxes, writer }),
     events,
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
     runs: new DynamoJobRunRepository({ client, tableName, clock }),

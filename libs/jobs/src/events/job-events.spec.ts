@@ -1,4 +1,5 @@
-import { InMemorySandboxEventLog, type SandboxEvent } from '@broker/domain';
+import type { SandboxEvent } from '@broker/domain';
+import { InMemorySandboxEventLog } from '@broker/domain/testing';
 import { aProviderPool } from '@broker/domain/testing';
 import { CleanupJob } from '../cleanup/cleanup.job';
 import { ExpiryJob } from '../expiry/expiry.job';

@@ -1,4 +1,5 @@
-import { DEFAULT_LEASE_POLICY, InMemorySandboxEventLog } from '@broker/domain';
+import { DEFAULT_LEASE_POLICY } from '@broker/domain';
+import { InMemorySandboxEventLog } from '@broker/domain/testing';
 import { aProviderPool, FixedClock, InMemorySandboxRepository } from '@broker/domain/testing';
 import { AllocateSandboxUseCase } from './allocate-sandbox.use-case';
 import { ReleaseSandboxUseCase } from './release-sandbox.use-case';

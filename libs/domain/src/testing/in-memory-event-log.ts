@@ -7,8 +7,8 @@ import type {
   SandboxEvent,
   SandboxEventLog,
 } from '../ports/sandbox-event-log';
-import { decodeEventCursor, encodeEventCursor, eventIdRange } from './event-cursor';
-import { newEventId } from './event-id';
+import { decodeEventCursor, encodeEventCursor, eventIdRange } from '../events/event-cursor';
+import { newEventId } from '../events/event-id';
 
 /**
  * A bounded in-process event log (oldest dropped beyond `capacity`): the store for tests and
