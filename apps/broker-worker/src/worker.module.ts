@@ -10,8 +10,8 @@ import {
   type SandboxProvider,
   systemClock,
 } from '@broker/domain';
-import type { JobLogger } from '@broker/jobs';
-import { createLoggerParams, PersistenceModule } from '@broker/platform';
+import { RunTracker } from '@broker/jobs';
+import { createLoggerParams, PersistenceModule, structuredLogger } from '@broker/platform';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config';
 import { HealthController } from './health/health.controller';
 import { JobScheduler } from './jobs/job-scheduler.service';
@@ -19,7 +19,7 @@ import { WorkerJobs } from './jobs/worker-jobs';
 import { MetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import type { WorkerStorage } from './storage/worker-storage';
-import { WORKER_JOBS, WORKER_METRICS, WORKER_STORAGE } from './worker.tokens';
+import { WORKER_JOBS, WORKER_METRICS, WORKER_RUNS, WORKER_STORAGE } from './worker.tokens';
 
 export interface WorkerModuleOptions {
   readonly config: WorkerConfig;
@@ -80,6 +80,7 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: SANDBOX_LIFECYCLE_REPOSITORY, useValue: storage.lifecycle },
         { provide: JOB_LEASE_REPOSITORY, useValue: storage.leases },
         { provide: WORKER_METRICS, useFactory: () => new WorkerMetrics(provider) },
+        { provide: WORKER_RUNS, useFactory: () => new RunTracker() },
         {
           provide: WORKER_JOBS,
           inject: [WORKER_METRICS, PinoLogger],
@@ -91,7 +92,7 @@ export class WorkerModule implements OnApplicationShutdown {
               clock,
               lease: config.persistence.lease,
               metrics,
-              logger: jobLogger(pino),
+              logger: structuredLogger(pino, 'jobs'),
               ...(options.workerId ? { workerId: options.workerId } : {}),
             }),
         },
@@ -104,13 +105,4 @@ export class WorkerModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.storage.dispose?.();
   }
-}
-
-function jobLogger(pino: PinoLogger): JobLogger {
-  pino.setContext('jobs');
-  return {
-    info: (fields, message) => pino.info(fields, message),
-    warn: (fields, message) => pino.warn(fields, message),
-    error: (fields, message) => pino.error(fields, message),
-  };
 }
