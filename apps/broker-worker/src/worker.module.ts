@@ -15,6 +15,7 @@ import { createLoggerParams, PersistenceModule, structuredLogger } from '@broker
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config';
 import { HealthController } from './health/health.controller';
 import { JobScheduler } from './jobs/job-scheduler.service';
+import { RunRequestPoller } from './jobs/run-request-poller.service';
 import { WorkerJobs } from './jobs/worker-jobs';
 import { MetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -23,7 +24,7 @@ import { WORKER_JOBS, WORKER_METRICS, WORKER_RUNS, WORKER_STORAGE } from './work
 
 export interface WorkerModuleOptions {
   readonly config: WorkerConfig;
-  /** Pool, lifecycle and lease repositories over one store (DynamoDB in production). */
+  /** Pool, lifecycle, lease and run repositories over one store (DynamoDB in production). */
   readonly storage: WorkerStorage;
   /** The provider (HttpCspClient in production). */
   readonly provider: SandboxProvider;
@@ -33,8 +34,9 @@ export interface WorkerModuleOptions {
 }
 
 /**
- * The worker: scheduled jobs under DynamoDB leases, plus /healthz, /readyz and /metrics. The only
- * module in the repository that imports ScheduleModule.forRoot().
+ * The worker: scheduled jobs and admin-triggered run requests under DynamoDB leases, plus
+ * /healthz, /readyz and /metrics. The only module in the repository that imports
+ * ScheduleModule.forRoot(), and the only process that talks to the provider.
  */
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
@@ -97,8 +99,9 @@ export class WorkerModule implements OnApplicationShutdown {
             }),
         },
         JobScheduler,
+        RunRequestPoller,
       ],
-      exports: [WORKER_JOBS, JobScheduler, WORKER_METRICS],
+      exports: [WORKER_JOBS, JobScheduler, RunRequestPoller, WORKER_METRICS],
     };
   }
 

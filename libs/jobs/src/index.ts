@@ -12,5 +12,5 @@ export * from './stale-purge/stale-purge.job';
 export * from './sync/sync.job';
 export * from './runner/job-set';
 export * from './runner/run-tracker';
-export * from './trigger/job-trigger';
+export * from './trigger';
 export * from './events/job-events';

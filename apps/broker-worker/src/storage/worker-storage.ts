@@ -1,8 +1,9 @@
-import type { Clock, LeasePolicy } from '@broker/domain';
+import type { Clock, JobRunRepository, LeasePolicy } from '@broker/domain';
 import type { JobStorage } from '@broker/jobs';
 import {
   createDocumentClient,
   DynamoJobLeaseRepository,
+  DynamoJobRunRepository,
   DynamoLifecycleRepository,
   DynamoSandboxEventLog,
   DynamoSandboxRepository,
@@ -11,6 +12,8 @@ import type { PersistenceConfig } from '@broker/platform';
 
 /** The ports the jobs write through, over one store, and how to release it. */
 export interface WorkerStorage extends JobStorage {
+  /** Run records and requests (admin triggers); without it the worker serves no run requests. */
+  readonly runs?: JobRunRepository;
   dispose?(): void | Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export function createDynamoWorkerStorage(
     pool: new DynamoSandboxRepository({ client, tableName, clock, lease }),
     lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
+    runs: new DynamoJobRunRepository({ client, tableName, clock }),
     // Every transition a job makes is in the event log, buffered and batch-written.
     events,
     dispose: async () => {

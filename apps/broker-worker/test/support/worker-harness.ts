@@ -9,6 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, LeasePolicy } from '@broker/domain';
 import {
   DynamoJobLeaseRepository,
+  DynamoJobRunRepository,
   DynamoLifecycleRepository,
   DynamoSandboxEventLog,
   DynamoSandboxRepository,
@@ -69,7 +70,7 @@ export function cspClient(
   });
 }
 
-/** A fresh table on a running engine, with the three ports the worker uses. */
+/** A fresh table on a running engine, with the ports the worker uses. */
 export async function dynamoStorage(
   endpoint: string,
   clock: Clock,
@@ -81,6 +82,7 @@ export async function dynamoStorage(
     pool: new DynamoSandboxRepository({ client, tableName, clock, lease: LEASE }),
     lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
+    runs: new DynamoJobRunRepository({ client, tableName, clock }),
     events: new DynamoSandboxEventLog({ client, tableName, clock }),
     dispose: () => client.destroy(),
   };

@@ -103,6 +103,18 @@ export class JobFailedError extends DomainError {
   }
 }
 
+/** A triggered run's request was not picked up by any worker before its pickup deadline. */
+export class JobNotPickedUpError extends DomainError {
+  readonly code = 'JOB_NOT_PICKED_UP';
+
+  constructor(
+    readonly job: string,
+    readonly runId: string,
+  ) {
+    super(`No worker picked up the ${job} run ${runId} in time; is the worker running?`);
+  }
+}
+
 export class JobRunNotFoundError extends DomainError {
   readonly code = 'JOB_RUN_NOT_FOUND';
 

@@ -1,29 +1,19 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
-import {
-  CLOCK,
-  type Clock,
-  type LeasePolicy,
-  SANDBOX_EVENT_LOG,
-  SANDBOX_REPOSITORY,
-  type SandboxEventLog,
-  type SandboxRepository,
-} from '@broker/domain';
-import type { JobTrigger } from '@broker/jobs';
-import { LEASE_POLICY, REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
+import { CLOCK, type Clock } from '@broker/domain';
+import { JobRequests } from '@broker/jobs';
+import { REPOSITORY_HANDLE, type RepositoryHandle } from '@broker/platform';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
-import { AdminJobsController } from './admin-jobs.controller';
-import { JOB_TRIGGER } from './admin-jobs.tokens';
 import { API_METRICS, type ApiMetrics } from '../metrics/api-metrics';
-import { createJobTrigger } from './job-trigger.factory';
+import { AdminJobsController } from './admin-jobs.controller';
+import { ADMIN_JOB_STORE, type AdminJobStore, JOB_REQUESTS } from './admin-jobs.tokens';
 
-/** On shutdown, a triggered run gets this long to finish before its in-flight work is abandoned. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
-/** POST /v1/admin/sync, /v1/admin/cleanup and GET /v1/admin/jobs/runs/{id}. */
+/**
+ * POST /v1/admin/sync, /v1/admin/cleanup and GET /v1/admin/jobs/runs/{id}. The API records run
+ * requests; the worker picks them up and runs them (the API holds no provider client or secret).
+ */
 @Module({})
 export class AdminJobsModule implements OnApplicationShutdown {
-  constructor(@Inject(JOB_TRIGGER) private readonly trigger: JobTrigger) {}
+  constructor(@Inject(JOB_REQUESTS) private readonly requests: JobRequests) {}
 
   static forRoot(config: ApiConfig): DynamicModule {
     return {
@@ -32,49 +22,34 @@ export class AdminJobsModule implements OnApplicationShutdown {
       providers: [
         { provide: API_CONFIG, useValue: config },
         {
-          provide: JOB_TRIGGER,
-          inject: [
-            API_CONFIG,
-            REPOSITORY_HANDLE,
-            SANDBOX_REPOSITORY,
-            SANDBOX_EVENT_LOG,
-            CLOCK,
-            LEASE_POLICY,
-            PinoLogger,
-            API_METRICS,
-          ],
-          useFactory: (
-            config: ApiConfig,
-            handle: RepositoryHandle,
-            pool: SandboxRepository,
-            events: SandboxEventLog,
-            clock: Clock,
-            lease: LeasePolicy,
-            pino: PinoLogger,
-            metrics: ApiMetrics,
-          ): JobTrigger => {
-            pino.setContext('admin-jobs');
-            return createJobTrigger({
-              config,
-              handle,
-              pool,
-              events,
-              clock,
-              lease,
-              registry: metrics.registry,
-              logger: {
-                info: (fields, message) => pino.info(fields, message),
-                warn: (fields, message) => pino.warn(fields, message),
-                error: (fields, message) => pino.error(fields, message),
-              },
-            });
+          provide: ADMIN_JOB_STORE,
+          inject: [REPOSITORY_HANDLE],
+          useFactory: (handle: RepositoryHandle): AdminJobStore => {
+            const storage = handle.jobStorage;
+            if (!storage) {
+              throw new Error('The repository handle has no job storage: admin triggers need it');
+            }
+            return { runs: storage.runs, leases: storage.leases };
           },
+        },
+        {
+          provide: JOB_REQUESTS,
+          inject: [ADMIN_JOB_STORE, CLOCK, API_METRICS],
+          useFactory: (store: AdminJobStore, clock: Clock, metrics: ApiMetrics) =>
+            new JobRequests({
+              runs: store.runs,
+              leases: store.leases,
+              clock,
+              leaseTtlMs: config.jobs.leaseTtlMs,
+              pickupTimeoutMs: config.jobs.requestPickupTimeoutMs,
+              onEvent: (event, job) => metrics.jobRequest(event, job),
+            }),
         },
       ],
     };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.trigger.shutdown(SHUTDOWN_GRACE_MS);
+  onApplicationShutdown(): void {
+    this.requests.shutdown();
   }
 }

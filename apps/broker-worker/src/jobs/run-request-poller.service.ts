@@ -1,0 +1,80 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PinoLogger } from 'nestjs-pino';
+import { type Clock, CLOCK } from '@broker/domain';
+import { errorText, JobRequestPoller, type RunTracker } from '@broker/jobs';
+import { structuredLogger } from '@broker/platform';
+import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
+import type { WorkerStorage } from '../storage/worker-storage';
+import { WORKER_JOBS, WORKER_METRICS, WORKER_RUNS, WORKER_STORAGE } from '../worker.tokens';
+import type { WorkerJobs } from './worker-jobs';
+
+/**
+ * Picks up admin-triggered run requests (POST /v1/admin/sync|cleanup on the API) every
+ * JOB_REQUEST_POLL_MS, whether or not the schedule is enabled, and runs them through the worker's
+ * JobSet. Runs are tracked with the scheduler's, so shutdown drains both alike.
+ */
+@Injectable()
+export class RunRequestPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly poller: JobRequestPoller | undefined;
+  private readonly stop = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WORKER_STORAGE) storage: WorkerStorage,
+    @Inject(WORKER_JOBS) jobs: WorkerJobs,
+    @Inject(WORKER_RUNS) private readonly tracker: RunTracker,
+    @Inject(WORKER_METRICS) metrics: WorkerMetrics,
+    @Inject(CLOCK) clock: Clock,
+    private readonly pino: PinoLogger,
+  ) {
+    if (!storage.runs) return;
+    this.poller = new JobRequestPoller({
+      jobs,
+      runs: storage.runs,
+      clock,
+      tracker,
+      leaseTtlMs: config.leaseTtlMs,
+      logger: structuredLogger(pino, 'run-requests'),
+      onEvent: (event, job) => metrics.jobRequest(event, job),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.poller || this.config.requestPollMs <= 0) return;
+    this.loop = this.run(this.poller);
+  }
+
+  /** One pass now (tests); the started runs' promises resolve with their saved records. */
+  pollOnce(): ReturnType<JobRequestPoller['pollOnce']> {
+    if (!this.poller) throw new Error('no run repository: run requests are not served');
+    return this.poller.pollOnce();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stop.abort();
+    await this.loop;
+    await this.tracker.shutdown(this.config.shutdownGraceMs);
+  }
+
+  private async run(poller: JobRequestPoller): Promise<void> {
+    while (!this.stop.signal.aborted && !this.tracker.stopped) {
+      try {
+        await poller.pollOnce();
+      } catch (error) {
+        // A store blip: the next pass retries; the request's deadline bounds the wait anyway.
+        this.pino.warn({ err: errorText(error) }, 'run request poll failed');
+      }
+      await sleep(this.config.requestPollMs, undefined, { signal: this.stop.signal }).catch(
+        () => undefined,
+      );
+    }
+  }
+}
