@@ -67,7 +67,8 @@ export class RunRequestPoller implements OnApplicationBootstrap, BeforeApplicati
   private async run(poller: JobRequestPoller): Promise<void> {
     while (!this.stop.signal.aborted && !this.tracker.stopped) {
       try {
-        await poller.pollOnce();
+        // The started runs are tracked by the RunTracker (and save their own outcome).
+        void (await poller.pollOnce());
       } catch (error) {
         // A store blip: the next pass retries; the request's deadline bounds the wait anyway.
         this.pino.warn({ err: errorText(error) }, 'run request poll failed');

@@ -250,7 +250,7 @@ function toRecord(item: Record<string, unknown>): JobRunRecord {
     runId: String(item['run_id']),
     job: String(item['job']),
     status: item['run_status'] as JobRunStatus,
-    owner: String(item['owner'] ?? ''),
+    owner: typeof item['owner'] === 'string' ? item['owner'] : '',
     triggeredBy: String(item['triggered_by']),
     startedAtMs: Number(item['started_at_ms']),
     ...optional('requestedAtMs', 'requested_at_ms'),
