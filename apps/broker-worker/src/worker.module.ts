@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import {
   type Clock,
   JOB_LEASE_REPOSITORY,
@@ -31,6 +32,8 @@ export interface WorkerModuleOptions {
   readonly clock?: Clock;
   /** Fixed worker id (tests); random per process otherwise. */
   readonly workerId?: string;
+  /** Where log lines go (tests capture them); stdout otherwise. */
+  readonly logStream?: DestinationStream;
 }
 
 /**
@@ -56,6 +59,7 @@ export class WorkerModule implements OnApplicationShutdown {
             service: 'broker-worker',
             quietPaths: ['/healthz', '/readyz', '/metrics'],
             pretty: config.nodeEnv === 'development',
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Scrubbed from every line, should an upstream error text ever echo one.
             secrets: [
               config.csp.token,
