@@ -84,6 +84,25 @@ export default tseslint.config(
     },
   },
   {
+    // Only the worker talks to the provider: the API records run requests, and libs/jobs (a
+    // type:util lib) gets the provider as the domain's SandboxProvider port.
+    files: ['apps/broker-api/src/**/*.ts', 'libs/jobs/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@broker/csp-client', '@broker/csp-client/*'],
+              message:
+                'Only the worker calls the provider (CSP client, breakers, CSP settings): record a run request instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may use loose typing around supertest/JSON bodies.
     files: [
       '**/*.spec.ts',
@@ -93,8 +112,11 @@ export default tseslint.config(
       '**/testing/**/*.ts',
     ],
     rules: {
-      // Tests may start the CSP simulator app as a real HTTP peer.
-      '@nx/enforce-module-boundaries': ['error', boundaries(['@broker/csp-simulator'])],
+      // Tests may start the CSP simulator app as a real HTTP peer, and a real worker app.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaries(['@broker/csp-simulator', '@broker/broker-worker/testing']),
+      ],
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

@@ -148,8 +148,6 @@ async function startApi(endpoint, tableName) {
       AWS_REGION: 'us-east-1',
       BROKER_API_TOKEN: token,
       BROKER_ADMIN_TOKEN: adminToken,
-      // Production config demands a provider token (admin job triggers); the bench never calls it.
-      CSP_API_TOKEN: 'bench-csp-token-never-used',
       LOG_LEVEL: args['log-level'] ?? 'info',
       // The benchmark drives thousands of students from one client: keep the limiter out of the way.
       RATE_LIMIT_PER_SEC: '1000000',

@@ -292,9 +292,7 @@ async function main() {
       DDB_ENDPOINT_URL: ddbEndpoint,
       DDB_TABLE_NAME: settings.tableName,
       AWS_REGION: settings.region,
-      // POST /v1/admin/sync|cleanup run the worker's jobs against the same provider.
-      CSP_BASE_URL: `${simUrl}/v2`,
-      CSP_API_TOKEN: process.env.CSP_API_TOKEN || 'dev-csp-token',
+      // No provider settings: POST /v1/admin/sync|cleanup record run requests the worker runs.
       ...tokenEnv,
     },
     ready: () =>

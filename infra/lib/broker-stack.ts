@@ -122,8 +122,8 @@ export class BrokerStack extends Stack {
       GRACE_PERIOD_MINUTES: String(config.gracePeriodMinutes),
       LOG_LEVEL: config.logLevel,
     };
-    // Provider settings: the worker's jobs and the API's admin triggers (POST /v1/admin/sync,
-    // /cleanup) run the same job code, so both tasks get them.
+    // Provider settings and secret: only the worker calls the provider (the API's admin triggers
+    // record run requests the worker runs), so only the worker task gets them.
     const providerEnvironment: Record<string, string> = {
       CSP_BASE_URL: config.cspBaseUrl,
       NIOSXAAS_ENABLED: String(config.niosxaasEnabled),
@@ -151,7 +151,6 @@ export class BrokerStack extends Stack {
       portMappings: [{ containerPort: API_PORT, name: 'http' }],
       environment: {
         ...commonEnvironment,
-        ...providerEnvironment,
         HOST: '0.0.0.0',
         PORT: String(API_PORT),
         TRUST_PROXY: config.trustProxy,
@@ -161,7 +160,6 @@ export class BrokerStack extends Stack {
         ...Object.fromEntries(
           TOKENS_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(tokensSecret, key)]),
         ),
-        ...cspSecrets,
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup: apiLogGroup, streamPrefix: 'api' }),
       healthCheck: {

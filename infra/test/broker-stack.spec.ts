@@ -224,13 +224,12 @@ describe('ECS services', () => {
 });
 
 describe('secrets', () => {
-  it('injects tokens (and the CSP credentials for admin job triggers) into the API from Secrets Manager', () => {
+  it('injects only the tokens into the API: no CSP secret or setting (the worker runs admin jobs)', () => {
     const api = container('ApiTask', 'api');
-    expect((api.Secrets ?? []).map((s) => s.Name).sort()).toEqual(
-      [...TOKENS_SECRET_KEYS, ...CSP_SECRET_KEYS].sort(),
-    );
+    expect((api.Secrets ?? []).map((s) => s.Name).sort()).toEqual([...TOKENS_SECRET_KEYS].sort());
     expect(JSON.stringify(api.Secrets)).toContain(':secret:sandbox-broker/tokens:');
-    expect(JSON.stringify(api.Secrets)).toContain(':secret:sandbox-broker/csp:');
+    expect(JSON.stringify(api.Secrets)).not.toContain('sandbox-broker/csp');
+    for (const name of Object.keys(envOf(api))) expect(name).not.toMatch(/^(CSP|NIOSXAAS)_/);
   });
 
   it('injects the CSP and NIOSXaaS credentials into the worker, never the API tokens', () => {
@@ -282,12 +281,13 @@ describe('IAM least privilege', () => {
     for (const action of forbiddenTableActions) expect(everything).not.toContain(`"${action}"`);
   });
 
-  it('lets only the execution roles read the CSP secret, and only the API the tokens', () => {
+  it('lets only the worker execution role read the CSP secret, and only the API the tokens', () => {
     for (const role of ['ApiTaskTaskRole', 'WorkerTaskTaskRole']) {
       expect(policiesOfRole(role)).not.toContain('sandbox-broker/csp');
       expect(policiesOfRole(role)).not.toContain('secretsmanager:GetSecretValue');
     }
-    expect(policiesOfRole('ApiTaskExecutionRole')).toContain('sandbox-broker/csp');
+    expect(policiesOfRole('ApiTaskExecutionRole')).not.toContain('sandbox-broker/csp');
+    expect(policiesOfRole('ApiTaskExecutionRole')).toContain('sandbox-broker/tokens');
     const workerExecution = policiesOfRole('WorkerTaskExecutionRole');
     expect(workerExecution).toContain('secretsmanager:GetSecretValue');
     expect(workerExecution).toContain('sandbox-broker/csp');

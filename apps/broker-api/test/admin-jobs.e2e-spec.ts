@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { startTestWorker, type TestWorker } from '@broker/broker-worker/testing';
 import { startSimulator, type RunningSimulator } from '@broker/csp-simulator';
 import {
   SANDBOX_EVENT_LOG,
@@ -10,23 +11,23 @@ import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './su
 
 const POOL = 6;
 
-/** Admin job triggers over the real AppModule, dynalite and the CSP simulator over HTTP. */
-describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
+/**
+ * Admin job triggers over the real AppModule and a real worker app on the same dynalite table:
+ * the API records run requests, the worker picks them up and calls the CSP simulator over HTTP.
+ */
+describe('admin job triggers (e2e, API + worker, dynalite + CSP simulator)', () => {
   let sim: RunningSimulator;
   let t: ApiTestApp;
+  let worker: TestWorker;
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, poolSize: POOL, serviceEvery: 0, withNoise: true });
-    t = await startApiTestApp({
-      CSP_BASE_URL: sim.cspBaseUrl,
-      CSP_API_TOKEN: sim.config.cspToken,
-      CSP_TIMEOUT_READ_SEC: '5',
-      ADMIN_JOB_WAIT_SEC: '20',
-      CLEANUP_RATE_PER_SEC: '50',
-    });
+    t = await startApiTestApp({ ADMIN_JOB_WAIT_SEC: '20' });
+    worker = await startTestWorker({ endpoint: t.endpoint, tableName: t.tableName, sim });
   });
 
   afterAll(async () => {
+    await worker?.close();
     await t?.close();
     await sim?.stop();
   });
@@ -47,7 +48,7 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
       const res = await readRun(location);
       expect(res.status).toBe(200);
       const body = res.body as Record<string, unknown>;
-      if (body['status'] !== 'running') return body;
+      if (body['status'] !== 'running' && body['status'] !== 'pending') return body;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`run at ${location} did not finish`);
@@ -67,11 +68,16 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
     // The run is readable back by its id.
     const back = await readRun(`/v1/admin/jobs/runs/${String(res.body.run_id)}`);
     expect(back.body).toMatchObject({ status: 'succeeded', job: 'sync' });
-    // Triggered runs count in the API's metrics under the worker's (and the original's) names.
-    const metrics = await request(t.server).get('/metrics');
-    expect(metrics.text).toContain('broker_sync_total{outcome="success"} 1');
-    expect(metrics.text).toContain(`broker_sync_sandboxes_inserted_total ${POOL}`);
-    expect(metrics.text).toContain('broker_job_runs_total{job="sync",outcome="success"} 1');
+    // Triggered runs count in the worker's metrics under its (and the original's) names; the
+    // API counts the request only.
+    const metrics = await worker.metrics();
+    expect(metrics).toContain('broker_sync_total{outcome="success"} 1');
+    expect(metrics).toContain(`broker_sync_sandboxes_inserted_total ${POOL}`);
+    expect(metrics).toContain('broker_job_runs_total{job="sync",outcome="success"} 1');
+    expect(metrics).toContain('broker_job_requests_total{job="sync",outcome="picked_up"} 1');
+    const apiMetrics = (await request(t.server).get('/metrics')).text;
+    expect(apiMetrics).toContain('broker_job_requests_total{job="sync",outcome="requested"} 1');
+    expect(apiMetrics).not.toMatch(/^broker_(sync|job_runs|csp_breaker)/m);
 
     const allocated = await request(t.server)
       .post('/v1/allocate')
@@ -128,9 +134,10 @@ describe('admin job triggers (e2e, dynalite + CSP simulator)', () => {
     const res = await admin('/v1/admin/cleanup?wait=0');
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'accepted', job: 'cleanup' });
+    expect(res.body.requested_at).toEqual(expect.any(String));
     expect(res.headers['location']).toBe(res.body.location);
     expect(String(res.body.location)).toMatch(/^\/v1\/admin\/jobs\/runs\/[0-9a-f-]{36}$/);
-    // While it runs, a second trigger is refused.
+    // While it is pending or running, a second trigger is refused.
     expectProblem(await admin('/v1/admin/cleanup?wait=0'), 409, 'JOB_ALREADY_RUNNING');
 
     const outcome = await untilFinished(String(res.body.location));

@@ -15,6 +15,7 @@ import {
 const SECRETS = {
   METRICS_TOKEN: 'e2e-metrics-secret-0001',
   AWS_SECRET_ACCESS_KEY: 'e2e-aws-secret-access-key-0001',
+  // Provider secrets are the worker's; set on the API by mistake, they are never read or logged.
   CSP_API_TOKEN: 'e2e-csp-api-token-secret-0001',
   NIOSXAAS_PASSWORD: 'e2e-niosxaas-password-0001',
 };
@@ -37,11 +38,14 @@ class Capture extends Writable {
 describe('no secrets in logs (e2e, full flow)', () => {
   let t: ApiTestApp;
   let csp: Server;
+  let cspCalls = 0;
   const logs = new Capture();
 
   beforeAll(async () => {
-    // A provider that fails and echoes the credential it got: the broker must not log its body.
+    // A provider that fails and echoes the credential it got: the API must never call it (admin
+    // triggers are run by the worker), so neither the call nor the echo can reach its logs.
     csp = createServer((req, res) => {
+      cspCalls += 1;
       res.writeHead(500, { 'content-type': 'text/html' });
       res.end(`<html>upstream broke; you sent ${req.headers.authorization ?? ''}</html>`);
     });
@@ -52,7 +56,7 @@ describe('no secrets in logs (e2e, full flow)', () => {
         ...SECRETS,
         AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
         CSP_BASE_URL: `http://127.0.0.1:${(csp.address() as AddressInfo).port}/v2`,
-        ADMIN_JOB_WAIT_SEC: '5',
+        ADMIN_JOB_WAIT_SEC: '0',
       },
       { logStream: logs },
     );
@@ -86,9 +90,9 @@ describe('no secrets in logs (e2e, full flow)', () => {
       .expect(403);
     await request(t.server).post('/v1/admin/sync').set(track).expect(403);
     await request(t.server).post('/v1/allocate').set(admin).expect(403);
-    // The provider fails: the job error is logged (and must not carry the echoed token).
+    // The trigger records a run request for the worker; the API calls no provider.
     const sync = await request(t.server).post('/v1/admin/sync').set(admin);
-    expect([200, 202, 502]).toContain(sync.status);
+    expect(sync.status).toBe(202);
     await request(t.server).get('/v1/admin/events').set(admin).expect(200);
     await request(t.server)
       .get('/metrics')
@@ -108,9 +112,8 @@ describe('no secrets in logs (e2e, full flow)', () => {
     expect(text).toContain('broker-api listening');
     expect(text).toContain('/v1/allocate');
     expect(text).toContain('/v1/admin/sync');
-    // The provider's echo was logged, with the credential scrubbed out of it (by the CSP
-    // client's reason redaction, `***`, or else by the log scrubber, `[redacted]`).
-    expect(text).toMatch(/you sent Token (\*\*\*|\[redacted\])/);
+    expect(cspCalls).toBe(0);
+    expect(text).not.toContain('you sent');
     expect(text).toMatch(/"statusCode":401/);
     expect(text.split('\n').length).toBeGreaterThan(15);
 
@@ -143,8 +146,7 @@ describe('no secrets in logs (e2e, full flow)', () => {
       ],
       admin: [{ name: 'ops', token: masked }],
     });
-    const csp = (config['jobs'] as Record<string, Record<string, unknown>>)['csp'];
-    expect(csp).toMatchObject({ token: masked });
-    expect(csp?.['niosxaas']).toMatchObject({ password: masked });
+    // No provider settings at all: the API does not read them.
+    expect(JSON.stringify(config)).not.toMatch(/csp|nios/i);
   });
 });

@@ -28,6 +28,7 @@ async function bootstrap(): Promise<void> {
       url: `http://${config.host}:${config.port}`,
       jobsEnabled: config.jobsEnabled,
       intervalsMs: config.intervalsMs,
+      requestPollMs: config.requestPollMs,
       cspBaseUrl: config.csp.baseUrl,
       niosxaas: config.csp.niosxaas?.enabled ?? false,
       table: config.persistence.tableName,

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import {
   type Clock,
   SANDBOX_PROVIDER,
@@ -9,15 +10,16 @@ import {
   type SandboxStore,
   systemClock,
 } from '@broker/domain';
-import type { JobLogger } from '@broker/jobs';
-import { createLoggerParams, PersistenceModule } from '@broker/platform';
+import { RunTracker } from '@broker/jobs';
+import { createLoggerParams, PersistenceModule, structuredLogger } from '@broker/platform';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker-config';
 import { HealthController } from './health/health.controller';
 import { JobScheduler } from './jobs/job-scheduler.service';
+import { RunRequestPoller } from './jobs/run-request-poller.service';
 import { WorkerJobs } from './jobs/worker-jobs';
 import { MetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
-import { WORKER_JOBS, WORKER_METRICS } from './worker.tokens';
+import { WORKER_JOBS, WORKER_METRICS, WORKER_RUNS } from './worker.tokens';
 
 export interface WorkerModuleOptions {
   readonly config: WorkerConfig;
@@ -28,11 +30,14 @@ export interface WorkerModuleOptions {
   readonly clock?: Clock;
   /** Fixed worker id (tests); random per process otherwise. */
   readonly workerId?: string;
+  /** Where log lines go (tests capture them); stdout otherwise. */
+  readonly logStream?: DestinationStream;
 }
 
 /**
- * The worker: scheduled jobs under DynamoDB leases, plus /healthz, /readyz and /metrics. The only
- * module in the repository that imports ScheduleModule.forRoot().
+ * The worker: scheduled jobs and admin-triggered run requests under DynamoDB leases, plus
+ * /healthz, /readyz and /metrics. The only module in the repository that imports
+ * ScheduleModule.forRoot(), and the only process that talks to the provider.
  */
 @Module({})
 export class WorkerModule {
@@ -50,6 +55,7 @@ export class WorkerModule {
             service: 'broker-worker',
             quietPaths: ['/healthz', '/readyz', '/metrics'],
             pretty: config.nodeEnv === 'development',
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Scrubbed from every line, should an upstream error text ever echo one.
             secrets: [
               config.csp.token,
@@ -65,6 +71,7 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         { provide: SANDBOX_PROVIDER, useValue: provider },
         { provide: WORKER_METRICS, useFactory: () => new WorkerMetrics(provider) },
+        { provide: WORKER_RUNS, useFactory: () => new RunTracker() },
         {
           provide: WORKER_JOBS,
           inject: [WORKER_METRICS, PinoLogger],
@@ -76,22 +83,14 @@ export class WorkerModule {
               clock,
               lease: config.persistence.lease,
               metrics,
-              logger: jobLogger(pino),
+              logger: structuredLogger(pino, 'jobs'),
               ...(options.workerId ? { workerId: options.workerId } : {}),
             }),
         },
         JobScheduler,
+        RunRequestPoller,
       ],
-      exports: [WORKER_JOBS, JobScheduler, WORKER_METRICS],
+      exports: [WORKER_JOBS, JobScheduler, RunRequestPoller, WORKER_METRICS],
     };
   }
-}
-
-function jobLogger(pino: PinoLogger): JobLogger {
-  pino.setContext('jobs');
-  return {
-    info: (fields, message) => pino.info(fields, message),
-    warn: (fields, message) => pino.warn(fields, message),
-    error: (fields, message) => pino.error(fields, message),
-  };
 }

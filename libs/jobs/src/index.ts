@@ -11,5 +11,6 @@ export * from './runner/leased-job-runner';
 export * from './stale-purge/stale-purge.job';
 export * from './sync/sync.job';
 export * from './runner/job-set';
-export * from './trigger/job-trigger';
+export * from './runner/run-tracker';
+export * from './trigger';
 export * from './events/job-events';

@@ -3,6 +3,7 @@ export * from './config/validate-env';
 export * from './http/fastify-http';
 export * from './http/request-id';
 export * from './logging/logger-params';
+export * from './logging/structured-logger';
 export * from './persistence/persistence-config';
 export * from './persistence/persistence.module';
 export * from './persistence/persistence.tokens';

@@ -4,7 +4,6 @@ import { loadApiConfig } from './api-config';
 const strong = {
   BROKER_TRACK_TOKENS: 'lab:track-token-0123456789',
   BROKER_ADMIN_TOKEN: 'admin-token-0123456789',
-  CSP_API_TOKEN: 'csp-token-0123456789',
 };
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -55,7 +54,6 @@ describe('loadApiConfig', () => {
 
   it('refuses to start in production with dev tokens or without tokens', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
-      'CSP_API_TOKEN must be set',
       'refusing to start: no track token is configured',
       'refusing to start: no admin token is configured',
     ]);
@@ -66,11 +64,25 @@ describe('loadApiConfig', () => {
     expect(
       problems({ NODE_ENV: 'production', ...strong, BROKER_ADMIN_TOKEN: 'dev-admin-token' }),
     ).toEqual(["refusing to start: admin token 'default' is a dev token"]);
-    // the admin job triggers call the provider: the simulator's dev token is refused too
-    expect(problems({ NODE_ENV: 'production', ...strong, CSP_API_TOKEN: 'dev-csp-token' })).toEqual(
-      ['CSP_API_TOKEN: refusing the development token in production'],
-    );
     expect(loadApiConfig({ NODE_ENV: 'production', ...strong }).nodeEnv).toBe('production');
+  });
+
+  it('reads no provider settings: CSP_* belong to the worker (admin triggers are run there)', () => {
+    const config = loadApiConfig({
+      NODE_ENV: 'production',
+      ...strong,
+      CSP_API_TOKEN: 'dev-csp-token',
+      CSP_BASE_URL: 'not a url',
+      NIOSXAAS_ENABLED: 'maybe',
+    });
+    expect(JSON.stringify(config)).not.toMatch(/csp|nios/i);
+    expect(config.jobs).toEqual({ leaseTtlMs: 60_000, requestPickupTimeoutMs: 30_000 });
+    expect(loadApiConfig({ JOB_REQUEST_PICKUP_TIMEOUT_SEC: '5' }).jobs.requestPickupTimeoutMs).toBe(
+      5_000,
+    );
+    expect(problems({ JOB_REQUEST_PICKUP_TIMEOUT_SEC: '0' })).toEqual([
+      expect.stringMatching(/^JOB_REQUEST_PICKUP_TIMEOUT_SEC/),
+    ]);
   });
 
   it('lists every bad setting in one error', () => {

@@ -13,7 +13,7 @@ import {
   persistenceConfigFromEnv,
   validateEnv,
 } from '@broker/platform';
-import { type JobsConfig, jobsConfigFromEnv } from '@broker/jobs/config';
+import { type JobRequestConfig, jobRequestConfigFromEnv } from '@broker/jobs/config';
 import { ApiEnv } from './api-env';
 
 /** Typed API settings; built once from the environment by loadApiConfig. */
@@ -28,8 +28,8 @@ export interface ApiConfig {
   readonly swaggerEnabled: boolean;
   readonly auth: AuthTokens;
   readonly persistence: PersistenceConfig;
-  /** Provider and job settings for the admin job triggers (the same as the worker's). */
-  readonly jobs: JobsConfig;
+  /** Run requests of the admin job triggers: the job lease TTL and the pickup timeout. */
+  readonly jobs: JobRequestConfig;
   readonly adminJobWaitMs: number;
   readonly adminStatsCacheMs: number;
   /** Token bucket per caller; see RateLimitModule. */
@@ -63,13 +63,11 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
   let parsed: ApiEnv | undefined;
   let persistence: PersistenceConfig | undefined;
   let tokens: AuthTokens | undefined;
-  let jobs: JobsConfig | undefined;
+  let jobs: JobRequestConfig | undefined;
   try {
     parsed = validateEnv(ApiEnv, env);
     persistence = persistenceConfigFromEnv(parsed);
-    const derived = jobsConfigFromEnv(parsed);
-    jobs = derived.config;
-    problems.push(...derived.problems);
+    jobs = jobRequestConfigFromEnv(parsed);
   } catch (error) {
     problems.push(...problemsOf(error));
   }

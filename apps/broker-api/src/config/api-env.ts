@@ -10,13 +10,16 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { JobsEnv } from '@broker/jobs/config';
+import { JobRequestEnv } from '@broker/jobs/config';
 
-/** Every environment variable the API reads, with its default. Validated once at boot. */
-export class ApiEnv extends JobsEnv {
+/**
+ * Every environment variable the API reads, with its default. Validated once at boot. No provider
+ * (CSP_*, NIOSXAAS_*) settings: admin triggers record run requests the worker runs.
+ */
+export class ApiEnv extends JobRequestEnv {
   /**
-   * How long POST /v1/admin/sync|cleanup waits for the run before answering 202 with a run id
-   * (below the load balancer's idle timeout).
+   * How long POST /v1/admin/sync|cleanup waits for the worker to run the request before
+   * answering 202 with a run id (below the load balancer's idle timeout).
    */
   @Type(() => Number)
   @IsInt()

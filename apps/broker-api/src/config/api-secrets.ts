@@ -2,7 +2,7 @@ import type { ApiConfig } from './api-config';
 
 /**
  * Every secret value in the config, for the log scrubber: bearer tokens of both roles, the
- * metrics token, the AWS secret key, the provider token and the NIOSXaaS password.
+ * metrics token and the AWS secret key (the API holds no provider secrets).
  */
 export function apiSecrets(config: ApiConfig): string[] {
   return [
@@ -10,7 +10,5 @@ export function apiSecrets(config: ApiConfig): string[] {
     ...config.auth.admin.map((t) => t.token),
     config.metrics.token,
     config.persistence.credentials?.secretAccessKey,
-    config.jobs.csp.token,
-    config.jobs.csp.niosxaas?.password,
   ].filter((value): value is string => typeof value === 'string' && value !== '');
 }

@@ -22,6 +22,9 @@ export interface ApiTestApp {
   readonly app: NestFastifyApplication;
   readonly server: Server;
   readonly config: ApiConfig;
+  /** The engine and table underneath (a test worker app joins the same table). */
+  readonly endpoint: string;
+  readonly tableName: string;
   /** A second repository on the same table, for seeding and inspecting rows. */
   readonly repository: DynamoSandboxRepository;
   /** Inserts `count` available sandboxes named `<prefix>0001`… through the sync path. */
@@ -78,6 +81,8 @@ export async function startApiTestApp(
       app,
       server: app.getHttpServer(),
       config,
+      endpoint: engine.endpoint,
+      tableName: table.tableName,
       repository,
       seed: async (count, prefix = 'lab-demo-') => {
         for (const sandbox of aProviderPool(count, prefix)) {

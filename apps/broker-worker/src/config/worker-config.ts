@@ -9,7 +9,9 @@ import {
 } from '@broker/platform';
 import { WorkerEnv } from './worker-env';
 
-export { DEV_CSP_TOKEN } from '@broker/jobs/config';
+import { type ProviderConfig, providerConfigFromEnv } from './provider-config';
+
+export { DEV_CSP_TOKEN } from './provider-config';
 
 export interface JobIntervals {
   readonly sync: number;
@@ -29,8 +31,12 @@ export interface WorkerConfig extends JobsConfig {
   readonly jobsEnabled: boolean;
   /** Milliseconds between the end of one run and the start of the next; 0 = disabled. */
   readonly intervalsMs: JobIntervals;
+  /** How often to look for admin-triggered run requests; 0 = never. */
+  readonly requestPollMs: number;
   readonly shutdownGraceMs: number;
   readonly persistence: PersistenceConfig;
+  /** The provider client's settings (the worker is the only process that calls the provider). */
+  readonly csp: ProviderConfig;
 }
 
 export const WORKER_CONFIG = Symbol.for('broker.WorkerConfig');
@@ -49,7 +55,9 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
     if (error instanceof ConfigValidationError) throw error;
     throw new ConfigValidationError([String(error)]);
   }
-  const { config: jobs, problems } = jobsConfigFromEnv(parsed);
+  const provider = providerConfigFromEnv(parsed);
+  const jobs = jobsConfigFromEnv(parsed, { preDelete: provider.config.niosxaas?.enabled ?? false });
+  const problems = [...provider.problems, ...jobs.problems];
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const ms = (sec: number) => sec * 1000;
@@ -67,8 +75,10 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
       'claim-repair': ms(parsed.CLAIM_REPAIR_INTERVAL_SEC),
       'pool-gauges': ms(parsed.POOL_GAUGES_INTERVAL_SEC),
     },
+    requestPollMs: parsed.JOB_REQUEST_POLL_MS,
     shutdownGraceMs: ms(parsed.SHUTDOWN_GRACE_SEC),
-    ...jobs,
+    ...jobs.config,
     persistence,
+    csp: provider.config,
   };
 }

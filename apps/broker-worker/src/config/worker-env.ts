@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
-import { envInt, JobsEnv } from '@broker/jobs/config';
+import { envInt } from '@broker/jobs/config';
+import { ProviderEnv } from './provider-env';
 
 /** Every environment variable the worker reads, with its default. Validated once at boot. */
-export class WorkerEnv extends JobsEnv {
+export class WorkerEnv extends ProviderEnv {
   @IsString()
   WORKER_HOST = '127.0.0.1';
 
@@ -35,6 +36,10 @@ export class WorkerEnv extends JobsEnv {
 
   @envInt()
   POOL_GAUGES_INTERVAL_SEC = 30;
+
+  /** How often the worker looks for admin-triggered run requests (0 = never). */
+  @envInt(60_000, 0)
+  JOB_REQUEST_POLL_MS = 2000;
 
   /** On shutdown, in-flight work gets this long to finish before it is abandoned. */
   @envInt(600, 0)

@@ -5,9 +5,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { JOB_NAMES, type JobName, type JobRunReport, sleep } from '@broker/jobs';
+import { JOB_NAMES, type JobName, type JobRunReport, type RunTracker } from '@broker/jobs';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker-config';
-import { WORKER_JOBS } from '../worker.tokens';
+import { WORKER_JOBS, WORKER_RUNS } from '../worker.tokens';
 import type { WorkerJobs } from './worker-jobs';
 
 /**
@@ -18,15 +18,14 @@ import type { WorkerJobs } from './worker-jobs';
  */
 @Injectable()
 export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stop = new AbortController();
-  private readonly abandon = new AbortController();
-  private readonly inFlight = new Set<Promise<JobRunReport<unknown>>>();
   private stopping = false;
 
   constructor(
     private readonly registry: SchedulerRegistry,
     @Inject(WORKER_JOBS) private readonly jobs: WorkerJobs,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    /** Shared with the run-request poller: one drain at shutdown for every run of the process. */
+    @Inject(WORKER_RUNS) private readonly runs: RunTracker,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,22 +38,16 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** One run now, outside the schedule (still under the job's lease). */
   runNow(name: JobName): Promise<JobRunReport<unknown>> {
-    return this.track(
-      this.jobs.runOnce(name, { stop: this.stop.signal, abandon: this.abandon.signal }),
+    return this.runs.track(
+      this.jobs.runOnce(name, { stop: this.runs.stop, abandon: this.runs.abandon }),
     );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const name of JOB_NAMES) this.unschedule(name);
-    this.stop.abort();
-    if (this.inFlight.size === 0) return;
-    const settled = Promise.allSettled([...this.inFlight]);
-    if (!(await within(settled, this.config.shutdownGraceMs))) {
-      this.abandon.abort();
-      // Hand-backs are single writes; give them a moment, but never hang the shutdown.
-      await within(settled, 5_000);
-    }
+    // Hand-backs after the grace period are single writes; the tracker never hangs the shutdown.
+    await this.runs.shutdown(this.config.shutdownGraceMs);
   }
 
   private schedule(name: JobName, delayMs: number): void {
@@ -74,23 +67,6 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     await this.runNow(name);
     this.schedule(name, this.config.intervalsMs[name]);
   }
-
-  private track(run: Promise<JobRunReport<unknown>>): Promise<JobRunReport<unknown>> {
-    this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
-    return run;
-  }
-}
-
-/** True when `promise` settles within `ms`; the timer never outlives the wait. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  const result = await Promise.race([
-    promise.then(() => true),
-    sleep(ms, timer.signal).then(() => false),
-  ]);
-  timer.abort();
-  return result;
 }
 
 function timerName(name: JobName): string {

@@ -1,7 +1,13 @@
 import { ALL_SANDBOX_STATUSES, type SandboxProvider } from '@broker/domain';
-import type { CleanupAttemptOutcome, JobRunReport, PoolCounts } from '@broker/jobs';
+import type {
+  CleanupAttemptOutcome,
+  JobPickupEvent,
+  JobRunReport,
+  PoolCounts,
+  TriggerableJob,
+} from '@broker/jobs';
 import { JobMetrics } from '@broker/jobs/metrics';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /**
  * The worker's metrics in a private registry (one per app instance, so tests can build many):
@@ -21,6 +27,12 @@ export class WorkerMetrics {
     ]),
   );
   private readonly jobs: JobMetrics;
+  private readonly requests = new Counter({
+    name: 'broker_job_requests_total',
+    help: 'Admin-triggered run requests this worker picked up, or found expired (no worker in time)',
+    labelNames: ['job', 'outcome'],
+    registers: [this.registry],
+  });
 
   constructor(provider?: Pick<SandboxProvider, 'breakerState'>) {
     collectDefaultMetrics({ register: this.registry });
@@ -37,6 +49,11 @@ export class WorkerMetrics {
 
   cleanupAttempt(outcome: CleanupAttemptOutcome): void {
     this.jobs.cleanupAttempt(outcome);
+  }
+
+  /** A run request picked up or found expired (the run itself counts through `record`). */
+  jobRequest(outcome: JobPickupEvent, job: TriggerableJob): void {
+    this.requests.inc({ job, outcome });
   }
 
   record(report: JobRunReport<unknown>): void {

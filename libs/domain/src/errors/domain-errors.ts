@@ -11,6 +11,7 @@ export const DOMAIN_ERROR_CODES = [
   'JOB_FAILED',
   'JOB_RUN_NOT_FOUND',
   'FORCE_REQUIRED',
+  'JOB_NOT_PICKED_UP',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -117,6 +118,18 @@ export class JobFailedError extends DomainError {
     reason: string,
   ) {
     super(`The ${job} run ${runId} failed: ${reason}`);
+  }
+}
+
+/** A triggered run's request was not picked up by any worker before its pickup deadline. */
+export class JobNotPickedUpError extends DomainError {
+  readonly code = 'JOB_NOT_PICKED_UP';
+
+  constructor(
+    readonly job: string,
+    readonly runId: string,
+  ) {
+    super(`No worker picked up the ${job} run ${runId} in time; is the worker running?`);
   }
 }
 

@@ -1,8 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, Max, Min } from 'class-validator';
 import { PersistenceEnv } from '@broker/platform';
-
-const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /** An integer env var in [min, max] (seconds, counts). */
 export function envInt(max = 7 * 24 * 3600, min = 0): PropertyDecorator {
@@ -11,61 +9,23 @@ export function envInt(max = 7 * 24 * 3600, min = 0): PropertyDecorator {
 }
 
 /**
- * The environment every process that runs jobs reads: the worker on its schedule, the API for the
- * admin triggers. One class, so both validate the provider and job knobs identically.
+ * What the API (which records run requests) and the worker (which runs them) both read: the job
+ * lease TTL and how long a run request may wait for a worker. One class, so both agree.
  */
-export class JobsEnv extends PersistenceEnv {
-  // --- provider (Infoblox CSP) ---
-  @IsUrl(URL_OPTIONS)
-  CSP_BASE_URL = 'https://csp.infoblox.com/v2';
+export class JobRequestEnv extends PersistenceEnv {
+  @envInt(3600, 3)
+  JOB_LEASE_TTL_SEC = 60;
 
-  @IsOptional()
-  @IsString()
-  CSP_API_TOKEN?: string;
-
-  /** Whole-call timeout of one list page or one delete (real deletes take 5–10 s). */
-  @envInt(300, 1)
-  CSP_TIMEOUT_READ_SEC = 15;
-
-  /**
-   * In-client retries of idempotent calls. 0 by default: cleanup retries per sandbox with its own
-   * back-off and rate limit, which in-client retries would bypass.
-   */
-  @envInt(10)
-  CSP_MAX_RETRIES = 0;
-
-  @envInt(100, 1)
-  CIRCUIT_BREAKER_THRESHOLD = 5;
-
+  /** A run request no worker claims within this long is marked `expired`. */
   @envInt(3600, 1)
-  CIRCUIT_BREAKER_TIMEOUT_SEC = 60;
+  JOB_REQUEST_PICKUP_TIMEOUT_SEC = 30;
+}
 
-  // --- NIOSXaaS pre-delete clean-up ---
-  @IsIn(['true', 'false'])
-  NIOSXAAS_ENABLED = 'false';
-
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  NIOSXAAS_BASE_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  NIOSXAAS_EMAIL?: string;
-
-  @IsOptional()
-  @IsString()
-  NIOSXAAS_PASSWORD?: string;
-
-  /** Exact name of the services to delete; `*` deletes every service (empty counts as unset). */
-  @IsString()
-  NIOSXAAS_SERVICE_NAME = 'Instrqt-SaaS';
-
-  @envInt(300, 1)
-  NIOSXAAS_TIMEOUT_SEC = 30;
-
-  @IsIn(['true', 'false'])
-  NIOSXAAS_SHADOW_MODE = 'true';
-
+/**
+ * The job knobs of the process that runs jobs (the worker). The provider (CSP_*, NIOSXAAS_*)
+ * settings are the worker's own (apps/broker-worker/src/config).
+ */
+export class JobsEnv extends JobRequestEnv {
   // --- job knobs ---
   @envInt(24 * 365, 0)
   STALE_GRACE_HOURS = 24;
@@ -94,7 +54,4 @@ export class JobsEnv extends PersistenceEnv {
 
   @envInt(100_000, 1)
   CLEANUP_MAX_PER_RUN = 500;
-
-  @envInt(3600, 3)
-  JOB_LEASE_TTL_SEC = 60;
 }

@@ -2,12 +2,27 @@ import { backoffSeconds } from './backoff';
 import { forEachBounded } from './bounded';
 import { TokenBucket } from './token-bucket';
 
+/** The bucket's wait on Jest's fake timers (which do not patch node:timers/promises). */
+const fakeSleep = (ms: number, _value: undefined, options: { signal?: AbortSignal }) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    options.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    });
+  });
+
 describe('TokenBucket', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => jest.useRealTimers());
 
   it('spaces concurrent callers at 1/rate with capacity 1', async () => {
-    const bucket = new TokenBucket({ ratePerSec: 4, paddingMs: 0, now: () => Date.now() });
+    const bucket = new TokenBucket({
+      ratePerSec: 4,
+      paddingMs: 0,
+      now: () => Date.now(),
+      sleep: fakeSleep,
+    });
     const granted: number[] = [];
     const takers = Array.from({ length: 5 }, () =>
       bucket.take().then(() => granted.push(Date.now() - 1_000_000)),
@@ -23,6 +38,7 @@ describe('TokenBucket', () => {
       capacity: 3,
       paddingMs: 0,
       now: () => Date.now(),
+      sleep: fakeSleep,
     });
     const granted: number[] = [];
     const takers = Array.from({ length: 4 }, () =>
@@ -40,7 +56,7 @@ describe('TokenBucket', () => {
   });
 
   it('returns false when the wait is aborted', async () => {
-    const bucket = new TokenBucket({ ratePerSec: 1, now: () => Date.now() });
+    const bucket = new TokenBucket({ ratePerSec: 1, now: () => Date.now(), sleep: fakeSleep });
     await bucket.take();
     const abort = new AbortController();
     const waiting = bucket.take(abort.signal);

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface TokenBucketOptions {
   /** Tokens added per second. */
   readonly ratePerSec: number;
@@ -12,6 +14,12 @@ export interface TokenBucketOptions {
    */
   readonly paddingMs?: number;
   readonly now?: () => number;
+  /** How to wait (tests drive fake timers); node:timers/promises' setTimeout by default. */
+  readonly sleep?: (
+    ms: number,
+    value: undefined,
+    options: { signal?: AbortSignal },
+  ) => Promise<unknown>;
 }
 
 /**
@@ -22,6 +30,7 @@ export class TokenBucket {
   private readonly intervalMs: number;
   private readonly capacity: number;
   private readonly now: () => number;
+  private readonly sleep: NonNullable<TokenBucketOptions['sleep']>;
   /** When the bucket would be empty again if no more tokens were taken (GCRA's TAT). */
   private theoreticalArrival = 0;
 
@@ -30,6 +39,7 @@ export class TokenBucket {
     this.intervalMs = 1000 / options.ratePerSec + (options.paddingMs ?? 5);
     this.capacity = Math.max(1, Math.floor(options.capacity ?? 1));
     this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? sleep;
   }
 
   /** Resolves true when the caller may go, false when `signal` aborted the wait. */
@@ -41,7 +51,13 @@ export class TokenBucket {
     this.theoreticalArrival = Math.max(now, this.theoreticalArrival) + this.intervalMs;
     const waitMs = at - now;
     if (waitMs <= 0) return true;
-    return sleep(waitMs, signal);
+    try {
+      await this.sleep(Math.ceil(waitMs), undefined, signal ? { signal } : {});
+      return true;
+    } catch (error) {
+      if (signal?.aborted) return false;
+      throw error;
+    }
   }
 
   /** Provider said "slow down" (429 + Retry-After): push every later slot back. */
@@ -49,23 +65,4 @@ export class TokenBucket {
     const burst = (this.capacity - 1) * this.intervalMs;
     this.theoreticalArrival = Math.max(this.theoreticalArrival, this.now() + ms + burst);
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve(false);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.ceil(ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -36,9 +36,9 @@ export interface JobSetDeps {
 }
 
 /**
- * Every job instance plus the leased runner that runs them. The worker's scheduler and the API's
- * admin triggers both build one: the same job code under the same DynamoDB lease, so the same job
- * never runs twice at once, in this process or another.
+ * Every job instance plus the leased runner that runs them, built by the worker: its scheduler
+ * and its run-request poller (admin triggers) both run jobs through it, under the same DynamoDB
+ * lease, so the same job never runs twice at once, in this process or another.
  */
 export class JobSet {
   readonly runner: LeasedJobRunner;

@@ -41,7 +41,7 @@ export interface RunSignals {
   readonly stop?: AbortSignal;
   /** Abandon in-flight work (shutdown deadline passed). */
   readonly abandon?: AbortSignal;
-  /** Use this run id (admin triggers hand it out before the run ends); random otherwise. */
+  /** Use this run id (a run request's, recorded before the run starts); random otherwise. */
   readonly runId?: string;
 }
 

@@ -22,6 +22,7 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   INVALID_CURSOR: { status: 400 },
   JOB_ALREADY_RUNNING: { status: 409, retryAfter: 10 },
   JOB_FAILED: { status: 502 },
+  JOB_NOT_PICKED_UP: { status: 503, retryAfter: 30 },
   JOB_RUN_NOT_FOUND: { status: 404 },
   FORCE_REQUIRED: { status: 409 },
 };

@@ -116,6 +116,12 @@ export class ApiMetrics {
     'Pool counts that failed (the gauges keep their last values)',
   );
 
+  private readonly jobRequests: Counter = this.counter(
+    'broker_job_requests_total',
+    'Admin run requests: recorded, refused (job running or already requested), expired (no worker)',
+    ['job', 'outcome'],
+  );
+
   private poolSource: PoolCountsSource | undefined;
   private poolRefreshedAtMs = Number.NEGATIVE_INFINITY;
   private poolRefreshing: Promise<void> | undefined;
@@ -160,6 +166,11 @@ export class ApiMetrics {
 
   release(outcome: ReleaseOutcome): void {
     this.releaseCounters.get(outcome)?.inc();
+  }
+
+  /** An admin run request recorded, refused, or marked expired by this API task. */
+  jobRequest(outcome: 'requested' | 'refused' | 'expired', job: string): void {
+    this.jobRequests.inc({ job, outcome });
   }
 
   /** Where the pool gauges come from (set once the repository exists). */

@@ -16,35 +16,39 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
 import {
   JobAlreadyRunningError,
   JobFailedError,
+  JobNotPickedUpError,
   JobRunNotFoundError,
   SANDBOX_EVENT_LOG,
   type SandboxEventLog,
 } from '@broker/domain';
-import type { JobTrigger } from '@broker/jobs';
+import type { JobRequests } from '@broker/jobs';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { RequestId } from '../../common/decorators/request-id.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
-import { JOB_TRIGGER } from './admin-jobs.tokens';
+import { JOB_REQUESTS } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
 import { TriggerQueryDto } from './dto/trigger-query.dto';
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
 import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 /**
- * Operator triggers for the worker's sync and cleanup jobs: the same job code under the same
- * DynamoDB lease, so a trigger never runs alongside the worker's run (409 instead).
+ * Operator triggers for the worker's sync and cleanup jobs. The API records a run request (at
+ * most one pending per job); a worker picks it up and runs it under the job's DynamoDB lease, so
+ * a trigger never runs alongside a scheduled run (409 instead). The answer waits for the outcome
+ * by re-reading the run record.
  */
 @AdminApi('Admin: jobs')
 @Controller('admin')
 export class AdminJobsController {
   constructor(
-    @Inject(JOB_TRIGGER) private readonly trigger: JobTrigger,
+    @Inject(JOB_REQUESTS) private readonly requests: JobRequests,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SANDBOX_EVENT_LOG) private readonly events: SandboxEventLog,
   ) {}
@@ -54,13 +58,14 @@ export class AdminJobsController {
   @ApiOperation({
     summary: 'Run the provider sync now',
     description:
-      'Reads every page of the provider list and updates the pool like the worker does. 200 with ' +
+      'Asks the worker to read every page of the provider list and update the pool. 200 with ' +
       'the counters when it finishes within ADMIN_JOB_WAIT_SEC, else 202 with a run id.',
   })
   @ApiOkResponse({ type: JobRunResponseDto })
   @ApiAcceptedResponse({ type: JobRunResponseDto, description: 'Still running: poll `location`' })
   @ApiConflictResponse({ type: ProblemDto, description: 'JOB_ALREADY_RUNNING' })
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'JOB_NOT_PICKED_UP (no worker)' })
   sync(
     @CurrentPrincipal() principal: Principal,
     @Query() query: TriggerQueryDto,
@@ -75,14 +80,15 @@ export class AdminJobsController {
   @ApiOperation({
     summary: 'Run the deletion cleanup now',
     description:
-      'Deletes pending sandboxes at the provider (rate-limited, retried, quarantined after N ' +
-      'attempts). Usually outlasts the request: 202 with a run id whose outcome is readable at ' +
-      '`location`.',
+      'Asks the worker to delete pending sandboxes at the provider (rate-limited, retried, ' +
+      'quarantined after N attempts). Usually outlasts the request: 202 with a run id whose ' +
+      'outcome is readable at `location`.',
   })
   @ApiOkResponse({ type: JobRunResponseDto })
   @ApiAcceptedResponse({ type: JobRunResponseDto, description: 'Still running: poll `location`' })
   @ApiConflictResponse({ type: ProblemDto, description: 'JOB_ALREADY_RUNNING' })
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'JOB_FAILED (provider or store)' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'JOB_NOT_PICKED_UP (no worker)' })
   cleanup(
     @CurrentPrincipal() principal: Principal,
     @Query() query: TriggerQueryDto,
@@ -96,15 +102,17 @@ export class AdminJobsController {
   @ApiOperation({
     summary: 'Read a triggered run back',
     description:
-      'running, succeeded, failed, skipped, or lost (still marked running but its lease lapsed: ' +
-      'the process that ran it died; the rows it touched are safe and the next run continues).',
+      'pending (waiting for a worker), running, succeeded, failed, skipped (the job was running ' +
+      'elsewhere), expired (no worker picked it up within JOB_REQUEST_PICKUP_TIMEOUT_SEC), or ' +
+      'lost (still marked running but its lease lapsed: the worker that ran it died; the rows it ' +
+      'touched are safe and the next run continues).',
   })
   @ApiOkResponse({ type: JobRunResponseDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'JOB_RUN_NOT_FOUND' })
   async runStatus(
     @Param('runId', new ParseUUIDPipe({ version: '4' })) runId: string,
   ): Promise<JobRunResponseDto> {
-    const run = await this.trigger.status(runId);
+    const run = await this.requests.status(runId);
     if (!run) throw new JobRunNotFoundError(runId);
     return toJobRunResponse(run);
   }
@@ -116,11 +124,12 @@ export class AdminJobsController {
     reply: FastifyReply,
     requestId: string | undefined,
   ): Promise<JobRunResponseDto> {
-    const outcome = await this.trigger.trigger(job, {
+    const outcome = await this.requests.trigger(job, {
       triggeredBy: principal.tokenName,
       waitMs: query.wait !== undefined ? query.wait * 1000 : this.config.adminJobWaitMs,
     });
     // The trigger itself is an admin action (the job's row changes are recorded by the job).
+    // Refused triggers are recorded too.
     this.events.record({
       type: 'admin_action',
       sandboxId: null,
@@ -141,6 +150,9 @@ export class AdminJobsController {
         return { ...toJobRunResponse(outcome.record, 'accepted'), location };
       }
       case 'completed':
+        if (outcome.record.status === 'expired') {
+          throw new JobNotPickedUpError(job, outcome.record.runId);
+        }
         if (outcome.record.status === 'failed') {
           throw new JobFailedError(job, outcome.record.runId, outcome.record.error ?? 'unknown');
         }

@@ -1,27 +1,26 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import {
   CLOCK,
   type Clock,
-  type LeasePolicy,
-  SANDBOX_STORE,
-  type SandboxStore,
+  JOB_LEASE_REPOSITORY,
+  JOB_RUN_REPOSITORY,
+  type JobLeaseRepository,
+  type JobRunRepository,
 } from '@broker/domain';
-import type { JobTrigger } from '@broker/jobs';
-import { LEASE_POLICY } from '@broker/platform';
+import { JobRequests } from '@broker/jobs';
+import { API_METRICS, type ApiMetrics } from '../../common/metrics/api-metrics';
 import { API_CONFIG, type ApiConfig } from '../../config/api-config';
 import { AdminJobsController } from './admin-jobs.controller';
-import { JOB_TRIGGER } from './admin-jobs.tokens';
-import { API_METRICS, type ApiMetrics } from '../../common/metrics/api-metrics';
-import { createJobTrigger } from './job-trigger.factory';
+import { JOB_REQUESTS } from './admin-jobs.tokens';
 
-/** On shutdown, a triggered run gets this long to finish before its in-flight work is abandoned. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
-/** POST /v1/admin/sync, /v1/admin/cleanup and GET /v1/admin/jobs/runs/{id}. */
+/**
+ * POST /v1/admin/sync, /v1/admin/cleanup and GET /v1/admin/jobs/runs/{id}. The API records run
+ * requests; the worker picks them up and runs them (the API holds no provider client or secret).
+ * Run records and job leases come from the global PersistenceModule (one store).
+ */
 @Module({})
 export class AdminJobsModule implements OnApplicationShutdown {
-  constructor(@Inject(JOB_TRIGGER) private readonly trigger: JobTrigger) {}
+  constructor(@Inject(JOB_REQUESTS) private readonly requests: JobRequests) {}
 
   static forRoot(config: ApiConfig): DynamicModule {
     return {
@@ -30,36 +29,28 @@ export class AdminJobsModule implements OnApplicationShutdown {
       providers: [
         { provide: API_CONFIG, useValue: config },
         {
-          provide: JOB_TRIGGER,
-          inject: [API_CONFIG, SANDBOX_STORE, CLOCK, LEASE_POLICY, PinoLogger, API_METRICS],
+          provide: JOB_REQUESTS,
+          inject: [JOB_RUN_REPOSITORY, JOB_LEASE_REPOSITORY, CLOCK, API_METRICS],
           useFactory: (
-            config: ApiConfig,
-            store: SandboxStore,
+            runs: JobRunRepository,
+            leases: JobLeaseRepository,
             clock: Clock,
-            lease: LeasePolicy,
-            pino: PinoLogger,
             metrics: ApiMetrics,
-          ): JobTrigger => {
-            pino.setContext('admin-jobs');
-            return createJobTrigger({
-              config,
-              store,
+          ) =>
+            new JobRequests({
+              runs,
+              leases,
               clock,
-              lease,
-              registry: metrics.registry,
-              logger: {
-                info: (fields, message) => pino.info(fields, message),
-                warn: (fields, message) => pino.warn(fields, message),
-                error: (fields, message) => pino.error(fields, message),
-              },
-            });
-          },
+              leaseTtlMs: config.jobs.leaseTtlMs,
+              pickupTimeoutMs: config.jobs.requestPickupTimeoutMs,
+              onEvent: (event, job) => metrics.jobRequest(event, job),
+            }),
         },
       ],
     };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.trigger.shutdown(SHUTDOWN_GRACE_MS);
+  onApplicationShutdown(): void {
+    this.requests.shutdown();
   }
 }

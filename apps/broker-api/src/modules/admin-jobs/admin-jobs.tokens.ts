@@ -1,1 +1,1 @@
-export const JOB_TRIGGER = Symbol.for('broker.api.JobTrigger');
+export const JOB_REQUESTS = Symbol.for('broker.api.JobRequests');

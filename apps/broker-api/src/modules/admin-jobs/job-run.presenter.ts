@@ -22,6 +22,12 @@ export function toJobRunResponse(run: JobRunView, status: string = run.status): 
     job: run.job,
     triggered_by: run.triggeredBy,
     started_at: new Date(run.startedAtMs).toISOString(),
+    ...(run.requestedAtMs !== undefined
+      ? { requested_at: new Date(run.requestedAtMs).toISOString() }
+      : {}),
+    ...(run.pickupDeadlineMs !== undefined && (run.status === 'pending' || run.status === 'expired')
+      ? { pickup_deadline: new Date(run.pickupDeadlineMs).toISOString() }
+      : {}),
     ...(run.finishedAtMs !== undefined
       ? { finished_at: new Date(run.finishedAtMs).toISOString() }
       : {}),

@@ -3,7 +3,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 /** A triggered run as stored: `GET /v1/admin/jobs/runs/{run_id}` and the trigger answers. */
 export class JobRunResponseDto {
   @ApiProperty({
-    enum: ['accepted', 'completed', 'running', 'succeeded', 'failed', 'skipped', 'lost'],
+    enum: [
+      'accepted',
+      'completed',
+      'pending',
+      'running',
+      'succeeded',
+      'failed',
+      'skipped',
+      'expired',
+      'lost',
+    ],
   })
   status!: string;
 
@@ -16,8 +26,16 @@ export class JobRunResponseDto {
   @ApiProperty({ description: 'Admin token name that triggered the run' })
   triggered_by!: string;
 
-  @ApiProperty({ description: 'ISO-8601' })
+  @ApiProperty({ description: 'ISO-8601; while pending, when it was requested' })
   started_at!: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601: when the trigger recorded the run request' })
+  requested_at?: string;
+
+  @ApiPropertyOptional({
+    description: 'ISO-8601 (pending and expired runs): a worker must pick it up by then',
+  })
+  pickup_deadline?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601' })
   finished_at?: string;

@@ -1,0 +1,3 @@
+export * from './job-request-poller';
+export * from './job-requests';
+export * from './job-run-view';
