@@ -25,10 +25,8 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:util'],
   },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
-  {
-    sourceTag: 'type:util',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:data-access'],
-  },
+  // A util (jobs, platform, auth) works through the domain's ports: never on data-access itself.
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
   {
     sourceTag: 'type:domain',
     onlyDependOnLibsWithTags: ['type:domain'],

@@ -24,7 +24,7 @@ module.exports = {
     // The simulator is an app, not a lib: map it before the generic lib entries.
     '^@broker/csp-simulator$': `${__dirname}/apps/csp-simulator/src/index.ts`,
     // The worker app's test entry (other apps' e2e tests run a real worker).
-    '^@broker/broker-worker/testing$': `${__dirname}/apps/broker-worker/test/support/worker-testing.ts`,
+    '^@broker/broker-worker/testing$': `${__dirname}/apps/broker-worker/test/testing/worker-testing.ts`,
     '^@broker/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     '^@broker/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2/index.ts`,
   },

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { startTestWorker, type TestWorker } from '@broker/broker-worker/testing';
 import { startSimulator, type RunningSimulator } from '@broker/csp-simulator';
-import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp } from './support/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp } from './testing/api-test-app';
 
 /**
  * Run requests between the API and the worker (dynalite, CSP simulator over HTTP): a request is

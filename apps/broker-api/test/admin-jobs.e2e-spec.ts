@@ -7,7 +7,7 @@ import {
   type SandboxEventLog,
   type SandboxStore,
 } from '@broker/domain';
-import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 const POOL = 6;
 

@@ -6,7 +6,7 @@ import {
   SandboxStatus,
   type SandboxStore,
 } from '@broker/domain';
-import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 /** The admin module over the real AppModule on dynalite. */
 describe('admin API (e2e, dynalite)', () => {

@@ -5,7 +5,7 @@ import {
   OTHER_TRACK_TOKEN,
   startApiTestApp,
   TRACK_TOKEN,
-} from './support/api-test-app';
+} from './testing/api-test-app';
 
 const LEASE_SECONDS = 48 * 3600;
 

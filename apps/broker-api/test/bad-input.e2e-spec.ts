@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import request from 'supertest';
-import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 /**
  * Table-driven: a corpus of malformed requests against every endpoint. Each must be refused with

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 interface EventBody {
   event_id: string;

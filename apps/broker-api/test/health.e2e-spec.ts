@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type ApiTestApp, startApiTestApp } from './support/api-test-app';
+import { type ApiTestApp, startApiTestApp } from './testing/api-test-app';
 
 describe('health and docs (e2e, dynalite)', () => {
   let t: ApiTestApp;

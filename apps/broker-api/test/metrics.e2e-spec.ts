@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 const METRICS_TOKEN = 'e2e-metrics-token-0001';
 

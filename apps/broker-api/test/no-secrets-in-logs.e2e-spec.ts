@@ -10,7 +10,7 @@ import {
   OTHER_TRACK_TOKEN,
   startApiTestApp,
   TRACK_TOKEN,
-} from './support/api-test-app';
+} from './testing/api-test-app';
 
 const SECRETS = {
   METRICS_TOKEN: 'e2e-metrics-secret-0001',

@@ -4,7 +4,7 @@ import {
   OTHER_TRACK_TOKEN,
   startApiTestApp,
   TRACK_TOKEN,
-} from './support/api-test-app';
+} from './testing/api-test-app';
 
 // A bucket of 3 refilled at one token per 100 s: the 4th request is refused, however slow the
 // machine (no timing in the test).

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './support/api-test-app';
+import { type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 const ORIGIN = 'https://lab.example.com';
 

@@ -17,7 +17,7 @@ import {
   uuidOf,
   workerJobs,
   type RunningSimulator,
-} from './support/worker-harness';
+} from './testing/worker-harness';
 
 let engine: Awaited<ReturnType<typeof startDynalite>>;
 let sim: RunningSimulator;

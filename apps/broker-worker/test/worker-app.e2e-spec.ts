@@ -12,7 +12,7 @@ import {
   startSimulator,
   testConfig,
   type RunningSimulator,
-} from './support/worker-harness';
+} from './testing/worker-harness';
 
 let engine: Awaited<ReturnType<typeof startDynalite>>;
 let sim: RunningSimulator;

@@ -6,7 +6,7 @@ import {
   uuid,
   waitFor,
   type RunningSimulator,
-} from './support/harness';
+} from './testing/harness';
 
 const HALF_OPEN_AFTER = 300;
 

@@ -7,7 +7,7 @@ import {
   withSimulator,
   TOKEN,
   type RunningSimulator,
-} from './support/harness';
+} from './testing/harness';
 
 describe('HttpCspClient.deleteSandbox against the simulator', () => {
   let sim: RunningSimulator;

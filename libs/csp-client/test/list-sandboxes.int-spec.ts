@@ -5,7 +5,7 @@ import {
   startSimulator,
   withSimulator,
   type RunningSimulator,
-} from './support/harness';
+} from './testing/harness';
 
 describe('HttpCspClient.listSandboxes against the simulator', () => {
   let sim: RunningSimulator;

@@ -1,4 +1,4 @@
-import { clientFor, startSimulator, uuid, type RunningSimulator } from './support/harness';
+import { clientFor, startSimulator, uuid, type RunningSimulator } from './testing/harness';
 
 describe('HttpCspClient.cleanupUniversalServices (NIOSXaaS) against the simulator', () => {
   let sim: RunningSimulator;

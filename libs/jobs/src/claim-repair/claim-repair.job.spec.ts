@@ -1,7 +1,7 @@
 import { CLAIM_POLICY, SandboxStatus } from '@broker/domain';
 import { aProviderPool } from '@broker/domain/testing';
 import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
-import { jobContext, jobHarness } from '../testing-support/harness';
+import { jobContext, jobHarness } from '../testing/harness';
 import { ClaimRepairJob } from './claim-repair.job';
 
 describe('ClaimRepairJob', () => {

@@ -1,7 +1,7 @@
 import { SandboxStatus, type ProviderSandbox } from '@broker/domain';
 import { aProviderPool } from '@broker/domain/testing';
 import { TokenBucket } from '../limits/token-bucket';
-import { jobContext, jobHarness } from '../testing-support/harness';
+import { jobContext, jobHarness } from '../testing/harness';
 import { CleanupJob, type CleanupOptions } from './cleanup.job';
 
 const OPTIONS: CleanupOptions = {

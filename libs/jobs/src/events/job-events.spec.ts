@@ -6,7 +6,7 @@ import { ExpiryJob } from '../expiry/expiry.job';
 import { TokenBucket } from '../limits/token-bucket';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
-import { jobContext, jobHarness } from '../testing-support/harness';
+import { jobContext, jobHarness } from '../testing/harness';
 
 const summary = (events: readonly SandboxEvent[]) =>
   events.map((e) => [e.sandboxId, e.from ?? null, e.to, e.action, e.actor.kind, e.actor.id]);

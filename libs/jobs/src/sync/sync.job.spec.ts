@@ -1,6 +1,6 @@
 import { SandboxStatus } from '@broker/domain';
 import { aProviderPool } from '@broker/domain/testing';
-import { jobContext, jobHarness } from '../testing-support/harness';
+import { jobContext, jobHarness } from '../testing/harness';
 import { SyncJob } from './sync.job';
 
 describe('SyncJob', () => {

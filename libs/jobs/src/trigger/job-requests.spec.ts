@@ -7,7 +7,7 @@ import {
 import { silentJobLogger } from '../runner/job';
 import { JobSet } from '../runner/job-set';
 import { RunTracker } from '../runner/run-tracker';
-import { jobHarness } from '../testing-support/harness';
+import { jobHarness } from '../testing/harness';
 import { type JobPickupEvent, JobRequestPoller } from './job-request-poller';
 import { type JobRequestEvent, JobRequests } from './job-requests';
 
