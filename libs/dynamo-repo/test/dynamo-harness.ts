@@ -14,6 +14,7 @@ import {
 import { createTestTable } from '../src/testing';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HarnessFactory, StoredRow } from './harness';
+import { forceStatusOn } from './store-harness';
 
 /** Contract harness over a fresh table on a running engine. */
 export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
@@ -62,21 +63,7 @@ export function dynamoHarnessFactory(endpoint: () => string): HarnessFactory {
           }),
         );
       },
-      async forceStatus(sandboxId, status) {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { PK: sandboxPk(sandboxId), SK: 'META' },
-            UpdateExpression: 'SET #s = :s, status_pk = :spk',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':s': status,
-              ':spk': statusPk(status, shardOf(sandboxId)),
-            },
-          }),
-        );
-      },
+      forceStatus: (sandboxId, status) => forceStatusOn(client, tableName, sandboxId, status),
       async readClaim(studentId, idempotencyKey) {
         const { Item } = await client.send(
           new GetCommand({

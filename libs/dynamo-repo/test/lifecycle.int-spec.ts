@@ -8,27 +8,13 @@ import {
   DynamoLifecycleRepository,
   DynamoSandboxRepository,
 } from '../src';
-import {
-  createTestTable,
-  isJavaAvailable,
-  startDynalite,
-  startDynamoDbLocal,
-} from '../src/testing';
+import { createTestTable } from '../src/testing';
+import { onEachDynamoEngine } from './engines';
 import { lifecycleContract, type LifecycleHarnessFactory } from './lifecycle.contract';
 
-type Engine = { endpoint: string; stop(): Promise<void> };
-let engine: Engine | undefined;
-
-beforeAll(async () => {
-  engine = await startDynalite();
-});
-afterAll(() => engine?.stop());
-
-function dynamoFactory(endpoint: () => string | undefined): LifecycleHarnessFactory {
+function dynamoFactory(endpoint: () => string): LifecycleHarnessFactory {
   return async ({ clock, lease }) => {
-    const at = endpoint();
-    if (!at) throw new Error('engine not started');
-    const { client, tableName } = await createTestTable(at);
+    const { client, tableName } = await createTestTable(endpoint());
     return {
       pool: new DynamoSandboxRepository({ client, tableName, clock, lease }),
       lifecycle: new DynamoLifecycleRepository({ client, tableName, clock }),
@@ -38,23 +24,7 @@ function dynamoFactory(endpoint: () => string | undefined): LifecycleHarnessFact
   };
 }
 
-lifecycleContract(
-  'dynalite',
-  dynamoFactory(() => engine?.endpoint),
-);
-
-// The same code on DynamoDB Local (skipped with a notice when `java` is not on PATH).
-(isJavaAvailable() ? describe : describe.skip)('DynamoDB Local engine', () => {
-  let local: Engine | null = null;
-  beforeAll(async () => {
-    local = await startDynamoDbLocal();
-  }, 60_000);
-  afterAll(() => local?.stop());
-  lifecycleContract(
-    'DynamoDB Local',
-    dynamoFactory(() => local?.endpoint),
-  );
-});
+onEachDynamoEngine((engine, endpoint) => lifecycleContract(engine, dynamoFactory(endpoint)));
 
 lifecycleContract('in-memory', ({ clock, lease }) => {
   const pool = new InMemorySandboxRepository({ clock, lease });

@@ -5,7 +5,7 @@ import {
   type SandboxStore,
 } from '@broker/domain';
 import { createInMemoryStore } from '@broker/domain/testing';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoStore, sandboxPk, SANDBOX_SK, shardOf, statusPk } from '../src';
 import { createTestTable } from '../src/testing';
 
@@ -38,25 +38,30 @@ export function dynamoStoreFactory(endpoint: () => string): StoreHarnessFactory 
     const store = createDynamoStore({ tableName, region: 'us-east-1', lease }, { client, clock });
     return {
       store,
-      async forceStatus(sandboxId, status) {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { PK: sandboxPk(sandboxId), SK: SANDBOX_SK },
-            UpdateExpression: 'SET #s = :s, status_pk = :spk',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':s': status,
-              ':spk': statusPk(status, shardOf(sandboxId)),
-            },
-          }),
-        );
-      },
+      forceStatus: (sandboxId, status) => forceStatusOn(client, tableName, sandboxId, status),
       async close() {
         await store.dispose();
         client.destroy();
       },
     };
   };
+}
+
+/** Put a row into a status directly, index attribute included (what another actor's write does). */
+export async function forceStatusOn(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  sandboxId: string,
+  status: SandboxStatus,
+): Promise<void> {
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { PK: sandboxPk(sandboxId), SK: SANDBOX_SK },
+      UpdateExpression: 'SET #s = :s, status_pk = :spk',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': status, ':spk': statusPk(status, shardOf(sandboxId)) },
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Sandbox } from '../sandbox/sandbox';
-import type { SandboxStatus } from '../sandbox/sandbox-status';
+import { SandboxStatus } from '../sandbox/sandbox-status';
 import type { Page, PageRequest } from './page';
 
 /** Admin listing filters; any combination. */
@@ -19,6 +19,17 @@ export interface PoolStats {
   readonly byPrefix: Record<string, Partial<Record<SandboxStatus, number>>>;
   readonly total: number;
 }
+
+/**
+ * What an operator's quarantine moves directly (a subset of the operator's sources in
+ * TRANSITIONS): allocated rows are force-released and rows in deletion finish it first.
+ */
+export const OPERATOR_QUARANTINE_SOURCES: readonly SandboxStatus[] = [
+  SandboxStatus.Available,
+  SandboxStatus.Stale,
+  SandboxStatus.PendingDeletion,
+  SandboxStatus.DeletionFailed,
+];
 
 /** `lab-demo-0042` → `lab-demo-`; a name without trailing digits is its own prefix. */
 export function namePrefixOf(name: string): string {

@@ -1,24 +1,15 @@
-import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import type { Clock } from '../ports/clock';
 import type { Page } from '../ports/page';
 import {
   type AdminListQuery,
   namePrefixOf,
+  OPERATOR_QUARANTINE_SOURCES,
   type PoolStats,
   type SandboxAdminRepository,
 } from '../ports/sandbox-admin-repository';
-import { InvalidCursorError } from '../errors/domain-errors';
 import type { Sandbox } from '../sandbox/sandbox';
 import { ALL_SANDBOX_STATUSES, SandboxStatus } from '../sandbox/sandbox-status';
-import type { InMemoryRows } from './in-memory-rows';
-
-/** Rows an operator may quarantine directly (the DynamoDB repository's list). */
-const QUARANTINE_SOURCES = [
-  SandboxStatus.Available,
-  SandboxStatus.Stale,
-  SandboxStatus.PendingDeletion,
-  SandboxStatus.DeletionFailed,
-] as const;
+import { type InMemoryRows, pageByKey } from './in-memory-rows';
 
 /**
  * The admin port over an in-memory store's rows, with the DynamoDB repository's semantics: owner
@@ -44,8 +35,6 @@ export class InMemorySandboxAdminRepository implements SandboxAdminRepository {
       query.track ?? null,
       query.owner ?? null,
     ]);
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, filter);
-    if (after !== null && typeof after !== 'string') throw new InvalidCursorError();
     const byIndex = query.owner !== undefined || query.track !== undefined;
     const matching = [...this.store.rows.values()]
       .map((row) => row.sandbox)
@@ -56,14 +45,8 @@ export class InMemorySandboxAdminRepository implements SandboxAdminRepository {
           (query.owner === undefined || s.ownerId === query.owner) &&
           (query.track === undefined || s.trackName === query.track) &&
           (!byIndex || s.allocatedAt !== undefined),
-      )
-      .map((s) => ({ s, key: byIndex ? allocationKey(s) : statusKey(s) }))
-      .filter(({ key }) => after === null || key > after)
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const page = matching.slice(0, Math.max(1, query.limit));
-    const last = page[page.length - 1];
-    const cursor = matching.length > page.length && last ? encodeCursor(filter, last.key) : null;
-    return { items: page.map(({ s }) => s), cursor };
+      );
+    return pageByKey(matching, byIndex ? allocationKey : statusKey, query, filter);
   }
 
   stats(): Promise<PoolStats> {
@@ -106,7 +89,7 @@ export class InMemorySandboxAdminRepository implements SandboxAdminRepository {
   }
 
   quarantine(sandboxId: string, reason: string): Promise<Sandbox | null> {
-    return this.change(sandboxId, QUARANTINE_SOURCES, SandboxStatus.Quarantined, () => ({
+    return this.change(sandboxId, OPERATOR_QUARANTINE_SOURCES, SandboxStatus.Quarantined, () => ({
       quarantineReason: reason,
       nextAttemptAt: undefined,
     }));

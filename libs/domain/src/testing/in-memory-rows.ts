@@ -1,4 +1,6 @@
-import { InvalidTransitionError } from '../errors/domain-errors';
+import { InvalidCursorError, InvalidTransitionError } from '../errors/domain-errors';
+import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
+import type { Page } from '../ports/page';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
 import type { SandboxStatus } from '../sandbox/sandbox-status';
@@ -90,4 +92,26 @@ export class InMemoryRows {
     );
     return sandbox;
   }
+}
+
+/**
+ * One page of `sandboxes` in the order of `keyOf`, after the cursor's key: the in-memory twin of
+ * an index Query (unique keys, opaque cursor bound to `filter`; a bad cursor throws).
+ */
+export function pageByKey(
+  sandboxes: Iterable<Sandbox>,
+  keyOf: (sandbox: Sandbox) => string,
+  query: { readonly limit: number; readonly cursor?: string | undefined },
+  filter: string,
+): Page<Sandbox> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, filter);
+  if (after !== null && typeof after !== 'string') throw new InvalidCursorError();
+  const matching = [...sandboxes]
+    .map((s) => ({ s, key: keyOf(s) }))
+    .filter(({ key }) => after === null || key > after)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const page = matching.slice(0, Math.max(1, query.limit));
+  const last = page[page.length - 1];
+  const cursor = matching.length > page.length && last ? encodeCursor(filter, last.key) : null;
+  return { items: page.map(({ s }) => s), cursor };
 }

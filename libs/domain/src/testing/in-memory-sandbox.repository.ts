@@ -3,12 +3,10 @@ import { CLAIM_POLICY, classifyClaim } from '../allocation/claim-policy';
 import { leaseExpiry, type LeasePolicy } from '../allocation/lease-policy';
 import {
   AllocationInProgressError,
-  InvalidCursorError,
   NoSandboxesAvailableError,
   NotSandboxOwnerError,
   SandboxNotFoundError,
 } from '../errors/domain-errors';
-import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { Page } from '../ports/page';
 import type {
@@ -21,6 +19,7 @@ import type {
 import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
 import {
   InMemoryRows,
+  pageByKey,
   type StoredClaim,
   type StoredRow,
   type SupersededCandidate,
@@ -141,17 +140,10 @@ export class InMemorySandboxRepository implements SandboxRepository {
     return settle(() => {
       const prefix = query.namePrefix ?? '';
       const filter = `${query.status}|${prefix}`;
-      const after = query.cursor === undefined ? null : positionOf(query.cursor, filter);
-      const matching = [...this.rows.values()]
+      const inStatus = [...this.rows.values()]
         .map((row) => row.sandbox)
-        .filter((s) => s.status === query.status && s.name.startsWith(prefix))
-        .map((s) => ({ s, key: sortKey(s) }))
-        .filter(({ key }) => after === null || key > after)
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const page = matching.slice(0, Math.max(1, query.limit));
-      const last = page[page.length - 1];
-      const cursor = matching.length > page.length && last ? encodeCursor(filter, last.key) : null;
-      return { items: page.map(({ s }) => s), cursor };
+        .filter((s) => s.status === query.status && s.name.startsWith(prefix));
+      return pageByKey(inStatus, sortKey, query, filter);
     });
   }
 
@@ -349,10 +341,4 @@ function providerFields(p: ProviderSandbox): ProviderSandbox {
 
 function sortKey(sandbox: Sandbox): string {
   return `${sandbox.name}#${sandbox.sandboxId}`;
-}
-
-function positionOf(cursor: string, filter: string): string {
-  const after = decodeCursor(cursor, filter);
-  if (typeof after !== 'string') throw new InvalidCursorError();
-  return after;
 }

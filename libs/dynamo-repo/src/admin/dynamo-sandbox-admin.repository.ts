@@ -3,6 +3,7 @@ import {
   type AdminListQuery,
   InvalidCursorError,
   namePrefixOf,
+  OPERATOR_QUARANTINE_SOURCES,
   type Page,
   type PoolStats,
   type Sandbox,
@@ -33,14 +34,6 @@ export interface DynamoSandboxAdminRepositoryOptions {
   /** The pool repository on the same table: status listings are its `list`. */
   readonly pool: Pick<SandboxReadRepository, 'list'>;
 }
-
-/** Rows an operator may quarantine directly (allocated and in-deletion rows are released first). */
-const QUARANTINE_SOURCES = [
-  SandboxStatus.Available,
-  SandboxStatus.Stale,
-  SandboxStatus.PendingDeletion,
-  SandboxStatus.DeletionFailed,
-] as const;
 
 type IndexName = 'owner' | 'track';
 
@@ -101,7 +94,7 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
   }
 
   async quarantine(sandboxId: string, reason: string): Promise<Sandbox | null> {
-    return this.change(sandboxId, QUARANTINE_SOURCES, SandboxStatus.Quarantined, {
+    return this.change(sandboxId, OPERATOR_QUARANTINE_SOURCES, SandboxStatus.Quarantined, {
       set: 'quarantine_reason = :reason',
       remove: ['next_attempt_at'],
       values: { ':reason': reason },

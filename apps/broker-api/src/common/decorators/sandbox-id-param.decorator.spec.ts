@@ -1,15 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
+import { badRequestOf as errorOf } from '../../../test/testing/bad-request';
 import { parseSandboxId } from './sandbox-id-param.decorator';
-
-function errorOf(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).getResponse() as Record<string, unknown>;
-  }
-  throw new Error('expected a BadRequestException');
-}
 
 describe('sandbox id path parameter', () => {
   it('validates path ids', () => {

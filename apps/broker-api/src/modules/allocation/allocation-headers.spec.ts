@@ -1,15 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
+import { badRequestOf as errorOf } from '../../../test/testing/bad-request';
 import { parseAllocationHeaders, parseStudentId } from './allocation-headers';
-
-function errorOf(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).getResponse() as Record<string, unknown>;
-  }
-  throw new Error('expected a BadRequestException');
-}
 
 describe('allocation headers', () => {
   it('trims values and defaults the idempotency key to the student id', () => {
