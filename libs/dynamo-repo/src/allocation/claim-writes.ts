@@ -9,7 +9,7 @@ import {
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { fromAttributeMap, toAttributeMap } from '../client/attribute-map';
-import { isConditionalFailure, unlessConditionFails } from '../client/conditional';
+import { isConditionalFailure, ownEarlierWrite, unlessConditionFails } from '../client/conditional';
 import { CLAIM_SK } from '../keys/item-keys';
 import {
   type ClaimItem,
@@ -93,7 +93,21 @@ export class ClaimWrites {
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
       const old = fromAttributeMap((error as { Item?: Record<string, AttributeValue> }).Item);
-      return { held: null, existing: old && isClaimItem(old) ? toClaimItem(old) : null };
+      const existing = old && isClaimItem(old) ? toClaimItem(old) : null;
+      // Our own first attempt, applied with its answer lost: the claim is ours.
+      const ours =
+        existing?.token === item.token
+          ? existing
+          : await ownEarlierWrite(
+              error,
+              () => this.get(pk),
+              (claim) => claim.token === item.token,
+            );
+      if (ours)
+        return {
+          held: { pk, token: item.token, sandboxId, deadlineMs: item.deadline_ms, listed: false },
+        };
+      return { held: null, existing };
     }
   }
 
@@ -104,7 +118,9 @@ export class ClaimWrites {
   async point(held: HeldClaim, sandboxId: string): Promise<HeldClaim | null> {
     const deadlineMs = this.options.clock.nowMs() + CLAIM_POLICY.writerWindowMs;
     const typeKeys = held.listed ? claimTypeKeys(held.pk, deadlineMs) : null;
-    const done = await unlessConditionFails(
+    const done = await this.recognised(
+      held.pk,
+      (claim) => claim.token === held.token && claim.deadline_ms === deadlineMs,
       this.options.fast.send(
         new UpdateItemCommand({
           TableName: this.options.tableName,
@@ -123,7 +139,6 @@ export class ClaimWrites {
           }),
         }),
       ),
-      null,
     );
     return done ? { ...held, sandboxId, deadlineMs } : null;
   }
@@ -148,7 +163,9 @@ export class ClaimWrites {
     // Listed from an abandoned takeover on, until the repair job has dealt with its history.
     const listed = abandoned || claim.type_pk !== undefined;
     const typeKeys = listed ? claimTypeKeys(claim.PK, deadlineMs) : null;
-    const done = await unlessConditionFails(
+    const done = await this.recognised(
+      claim.PK,
+      (current) => current.token === token,
       this.options.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
@@ -175,7 +192,6 @@ export class ClaimWrites {
           },
         }),
       ),
-      null,
     );
     return done ? { pk: claim.PK, token, sandboxId, deadlineMs, listed } : null;
   }
@@ -194,6 +210,20 @@ export class ClaimWrites {
       ),
       null,
     );
+  }
+
+  /** The write's outcome: done, or refused — unless the refusal met our own earlier attempt. */
+  private async recognised(
+    pk: string,
+    isOurs: (claim: ClaimItem) => boolean,
+    write: Promise<unknown>,
+  ): Promise<boolean> {
+    try {
+      await write;
+      return true;
+    } catch (error) {
+      return (await ownEarlierWrite(error, () => this.get(pk), isOurs)) !== null;
+    }
   }
 
   private ttl(nowMs: number): number {

@@ -11,7 +11,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unlessConditionFails } from '../client/conditional';
+import { isConditionalFailure, retriedBeforeRefusal } from '../client/conditional';
 import { claimPk } from '../keys/item-keys';
 import { ALL_SHARDS } from '../keys/shard';
 import {
@@ -101,9 +101,21 @@ export class DynamoClaimRepair implements ClaimRepairRepository {
               ExpressionAttributeValues: { ...values, ':none': [] },
             }),
           );
-    const written = await unlessConditionFails(done, null);
-    if (!written) return 'skipped';
-    return state === 'abandoned' ? 'abandoned' : 'confirmed';
+    const outcome = state === 'abandoned' ? 'abandoned' : 'confirmed';
+    try {
+      await done;
+      return outcome;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      if (!retriedBeforeRefusal(error)) return 'skipped';
+      // The retry met our own applied attempt: the claim is gone, or confirmed under our token.
+      const now = await this.claims.get(current.PK);
+      const ours =
+        state === 'abandoned'
+          ? now === null
+          : now?.token === current.token && now.type_pk === undefined;
+      return ours ? outcome : 'skipped';
+    }
   }
 
   /** Superseded candidates still allocated under a dead writer's token go to deletion. */

@@ -16,3 +16,29 @@ export async function unlessConditionFails<T, F>(work: Promise<T>, onFailure: F)
     throw error;
   }
 }
+
+/**
+ * A refused conditional write the SDK had sent more than once: its first attempt may have been
+ * applied with the answer lost (reset socket, timeout), so the retry's condition saw our own write.
+ */
+export function retriedBeforeRefusal(error: unknown): boolean {
+  const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return isConditionalFailure(error) && typeof attempts === 'number' && attempts > 1;
+}
+
+/**
+ * What a conditional write's refusal means: `null` when the condition really did not hold, or the
+ * item as our own earlier attempt left it (read back, strongly consistent) when the SDK retried
+ * and `isOurs` recognises our marker on it (a write id, claim token or lease token). Other errors
+ * are rethrown. Reference: issue #12 §3, "a write that was applied but whose answer was lost".
+ */
+export async function ownEarlierWrite<T>(
+  error: unknown,
+  readBack: () => Promise<T | null>,
+  isOurs: (item: T) => boolean,
+): Promise<T | null> {
+  if (!isConditionalFailure(error)) throw error;
+  if (!retriedBeforeRefusal(error)) return null;
+  const item = await readBack();
+  return item !== null && isOurs(item) ? item : null;
+}

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { isConditionalFailure } from '../client/conditional';
+import { isConditionalFailure, ownEarlierWrite } from '../client/conditional';
 import { TTL_ATTRIBUTE } from '../schema/table-schema';
 
 export const LEASE_SK = 'LEASE';
@@ -56,8 +56,13 @@ export class DynamoJobLeaseRepository implements JobLeaseRepository {
       );
       return lease;
     } catch (error) {
-      if (isConditionalFailure(error)) return null;
-      throw error;
+      // A retried put refused by its own applied first attempt still holds the lease.
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.read(job),
+        (item) => item['token'] === lease.token,
+      );
+      return ours ? lease : null;
     }
   }
 
@@ -102,6 +107,14 @@ export class DynamoJobLeaseRepository implements JobLeaseRepository {
   }
 
   async holder(job: string): Promise<JobLeaseHolder | null> {
+    const item = await this.read(job);
+    const expiresAtMs = item?.['expires_at_ms'];
+    const owner = item?.['owner'];
+    if (typeof expiresAtMs !== 'number' || typeof owner !== 'string') return null;
+    return expiresAtMs > this.options.clock.nowMs() ? { owner, expiresAtMs } : null;
+  }
+
+  private async read(job: string): Promise<Record<string, unknown> | null> {
     const { Item } = await this.options.client.send(
       new GetCommand({
         TableName: this.options.tableName,
@@ -109,11 +122,7 @@ export class DynamoJobLeaseRepository implements JobLeaseRepository {
         ConsistentRead: true,
       }),
     );
-    const item = Item as Record<string, unknown> | undefined;
-    const expiresAtMs = item?.['expires_at_ms'];
-    const owner = item?.['owner'];
-    if (typeof expiresAtMs !== 'number' || typeof owner !== 'string') return null;
-    return expiresAtMs > this.options.clock.nowMs() ? { owner, expiresAtMs } : null;
+    return (Item as Record<string, unknown> | undefined) ?? null;
   }
 }
 

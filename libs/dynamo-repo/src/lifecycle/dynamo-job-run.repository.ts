@@ -13,7 +13,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionalFailure } from '../client/conditional';
+import { isConditionalFailure, ownEarlierWrite } from '../client/conditional';
 import { TTL_ATTRIBUTE } from '../schema/table-schema';
 
 export const JOB_RUN_SK = 'JOBRUN';
@@ -65,9 +65,14 @@ export class DynamoJobRunRepository implements JobRunRepository {
         }),
       );
     } catch (error) {
-      // Already further along (finished): the outcome stays as first written.
-      if (!isConditionalFailure(error)) throw error;
-      return;
+      // Already further along (finished): the outcome stays as first written — unless what
+      // refused the retry is this very save, applied with its answer lost.
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.get(record.runId),
+        (current) => current.status === record.status && current.owner === record.owner,
+      );
+      if (!ours) return;
     }
     if (isFinalJobRunStatus(record.status)) await this.releaseSlot(record.job, record.runId);
   }
@@ -103,10 +108,14 @@ export class DynamoJobRunRepository implements JobRunRepository {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.slot(request.job),
+        (slot) => slot['run_id'] === request.runId,
+      );
+      if (!ours) return false;
     }
-    await this.options.client.send(
+    const record = this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
         Item: this.toItem({
@@ -122,10 +131,21 @@ export class DynamoJobRunRepository implements JobRunRepository {
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
+    // Keyed by our run id: a retry refused by an existing record met our own write.
+    await record.catch(async (error: unknown) => {
+      if (
+        !(await ownEarlierWrite(
+          error,
+          () => this.get(request.runId),
+          () => true,
+        ))
+      )
+        throw error;
+    });
     return true;
   }
 
-  async pending(job: string): Promise<JobRunRecord | null> {
+  private async slot(job: string): Promise<Record<string, unknown> | null> {
     const { Item } = await this.options.client.send(
       new GetCommand({
         TableName: this.options.tableName,
@@ -133,8 +153,13 @@ export class DynamoJobRunRepository implements JobRunRepository {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return null;
-    const record = await this.get(String(Item['run_id']));
+    return Item ?? null;
+  }
+
+  async pending(job: string): Promise<JobRunRecord | null> {
+    const slot = await this.slot(job);
+    if (!slot) return null;
+    const record = await this.get(String(slot['run_id']));
     return record?.status === 'pending' ? record : null;
   }
 
@@ -160,8 +185,13 @@ export class DynamoJobRunRepository implements JobRunRepository {
       );
       claimed = toRecord(Attributes ?? {});
     } catch (error) {
-      if (isConditionalFailure(error)) return null;
-      throw error;
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.get(runId),
+        (record) => record.status === 'running' && record.owner === owner,
+      );
+      if (!ours) return null;
+      claimed = ours;
     }
     // The slot keeps refusing requests until the outcome is saved (or the hold lapses).
     await this.options.client
@@ -194,8 +224,12 @@ export class DynamoJobRunRepository implements JobRunRepository {
       );
       return true;
     } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.get(runId),
+        (record) => record.status === 'expired' && record.finishedAtMs === now,
+      );
+      return ours !== null;
     }
   }
 

@@ -37,7 +37,11 @@ export interface SandboxItem {
 }
 
 /** A new available row for a sandbox the provider lists (index attributes included). */
-export function newAvailableItem(provider: ProviderSandbox, now: number): SandboxItem {
+export function newAvailableItem(
+  provider: ProviderSandbox,
+  now: number,
+  writeId?: string,
+): SandboxItem {
   const shard = shardOf(provider.sandboxId);
   const sortKey = nameSortKey(provider.name, provider.sandboxId);
   return {
@@ -55,6 +59,7 @@ export function newAvailableItem(provider: ProviderSandbox, now: number): Sandbo
     version: 1,
     status_pk: statusPk(SandboxStatus.Available, shard),
     status_sk: sortKey,
+    ...(writeId ? { write_id: writeId } : {}),
   };
 }
 

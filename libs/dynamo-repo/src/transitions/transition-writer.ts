@@ -7,9 +7,15 @@ import {
   sourcesOf,
   type TransitionActor,
 } from '@broker/domain';
-import { type DynamoDBClient, type ReturnValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  type ReturnValue,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { fromAttributeMap, toAttributeMap } from '../client/attribute-map';
-import { unlessConditionFails } from '../client/conditional';
+import { ownEarlierWrite } from '../client/conditional';
 import { SANDBOX_SK, sandboxPk, statusPkOf } from '../keys/item-keys';
 
 /** One status change of one sandbox row. */
@@ -61,40 +67,66 @@ export class TransitionWriter {
       sources.length === 1
         ? '#status = :from0'
         : `#status IN (${Object.keys(statusValues).join(', ')})`;
+    // `write_id` marks this write so a retry refused by our own applied attempt is recognised;
+    // `status_before` keeps the status it replaced (the right-hand side reads the old item).
+    const writeId = randomUUID();
     const sets = [
       '#status = :to',
       'status_pk = :spk',
       'updated_at = :now',
       'version = version + :one',
+      'write_id = :wid',
+      'status_before = #status',
       ...(change.set ? [change.set] : []),
     ];
     const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
     const returnValues = change.returnValues ?? 'NONE';
-    const output = await unlessConditionFails(
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: toAttributeMap({ PK: sandboxPk(change.sandboxId), SK: SANDBOX_SK }),
-          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: change.condition
-            ? `${statusCondition} AND (${change.condition})`
-            : statusCondition,
-          ExpressionAttributeNames: { '#status': 'status', ...change.names },
-          ExpressionAttributeValues: toAttributeMap({
-            ...change.values,
-            ...statusValues,
-            ':to': change.to,
-            ':spk': statusPkOf(change.to, change.sandboxId),
-            ':now': change.now ?? nowSeconds(this.clock),
-            ':one': 1,
-          }),
-          ReturnValues: returnValues,
+    const sent = this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: toAttributeMap({ PK: sandboxPk(change.sandboxId), SK: SANDBOX_SK }),
+        UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+        ConditionExpression: change.condition
+          ? `${statusCondition} AND (${change.condition})`
+          : statusCondition,
+        ExpressionAttributeNames: { '#status': 'status', ...change.names },
+        ExpressionAttributeValues: toAttributeMap({
+          ...change.values,
+          ...statusValues,
+          ':to': change.to,
+          ':spk': statusPkOf(change.to, change.sandboxId),
+          ':now': change.now ?? nowSeconds(this.clock),
+          ':one': 1,
+          ':wid': writeId,
         }),
-      ),
-      null,
+        ReturnValues: returnValues,
+      }),
     );
-    if (output === null) return null;
-    return returnValues === 'NONE' ? {} : (fromAttributeMap(output.Attributes) ?? {});
+    try {
+      const output = await sent;
+      return returnValues === 'NONE' ? {} : (fromAttributeMap(output.Attributes) ?? {});
+    } catch (error) {
+      const ours = await ownEarlierWrite(
+        error,
+        () => this.readRow(change.sandboxId),
+        (item) => item['write_id'] === writeId,
+      );
+      if (ours === null) return null;
+      if (returnValues === 'NONE') return {};
+      // The old values are gone; the status we replaced is kept on the row.
+      return returnValues === 'ALL_NEW' ? ours : { status: ours['status_before'] };
+    }
+  }
+
+  private async readRow(sandboxId: string): Promise<Record<string, unknown> | null> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toAttributeMap({ PK: sandboxPk(sandboxId), SK: SANDBOX_SK }),
+        ConsistentRead: true,
+      }),
+    );
+    return fromAttributeMap(Item) ?? null;
   }
 
   private sourcesFor(change: StatusChange): readonly SandboxStatus[] {
