@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = [
   'JOB_RUN_NOT_FOUND',
   'FORCE_REQUIRED',
   'JOB_NOT_PICKED_UP',
+  'STORE_UNAVAILABLE',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -147,5 +148,18 @@ export class ForceRequiredError extends DomainError {
 
   constructor(readonly status: string) {
     super(`Rows in status ${status} are only changed with force=true`);
+  }
+}
+
+/**
+ * The store did not answer within its deadline, refused the connection, or answered 5xx or
+ * throttled after retries: nothing is known to have changed; retry later (issue #12 §4).
+ */
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'STORE_UNAVAILABLE';
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`The sandbox store is unavailable (${reason}); retry shortly`);
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

@@ -2,13 +2,30 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { addStoreDeadline } from './store-deadline';
 
 export interface DocumentClientConfig {
   readonly region: string;
   /** Local engine or VPC endpoint; AWS's regional endpoint when absent. */
   readonly endpoint?: string | undefined;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Deadline of one attempt, request sent to answer read (ms); its socket is destroyed past it. */
+  readonly requestTimeoutMs?: number;
+  /** Deadline to open a connection (ms). */
+  readonly connectTimeoutMs?: number;
+  /** Attempts per call: the SDK retries throttling, 5xx and network failures. */
+  readonly maxAttempts?: number;
+  /** Budget of a whole call, every attempt and back-off included (ms). */
+  readonly callBudgetMs?: number;
 }
+
+/** Defaults of the store's deadlines (see README: a stalled store is a prompt 503, not a hang). */
+export const STORE_DEADLINES = {
+  requestTimeoutMs: 3_000,
+  connectTimeoutMs: 1_000,
+  maxAttempts: 3,
+  callBudgetMs: 5_000,
+} as const;
 
 /** Credentials local engines accept; they never reach AWS (an endpoint is required for them). */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -57,20 +74,30 @@ export function createDocumentClient(config: DocumentClientConfig): DynamoDBDocu
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   };
+  const requestTimeoutMs = config.requestTimeoutMs ?? STORE_DEADLINES.requestTimeoutMs;
   const lowLevel = new DynamoDBClient({
     ...common,
     cacheMiddleware: true,
+    maxAttempts: config.maxAttempts ?? STORE_DEADLINES.maxAttempts,
     requestHandler: {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
-      connectionTimeout: 2_000,
-      requestTimeout: 5_000,
+      connectionTimeout: config.connectTimeoutMs ?? STORE_DEADLINES.connectTimeoutMs,
+      // Enforced: without throwOnRequestTimeout this SDK only logs a warning and waits on.
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
     },
   });
   // One request handler (agents, sockets) for both clients; destroying either closes it.
-  const base = new DynamoDBClient({ ...common, requestHandler: lowLevel.config.requestHandler });
+  const base = new DynamoDBClient({
+    ...common,
+    maxAttempts: config.maxAttempts ?? STORE_DEADLINES.maxAttempts,
+    requestHandler: lowLevel.config.requestHandler,
+  });
   dropSdkLogger(lowLevel);
   dropSdkLogger(base);
+  const budgetMs = config.callBudgetMs ?? STORE_DEADLINES.callBudgetMs;
+  for (const client of [lowLevel, base]) addStoreDeadline(client, budgetMs);
   for (const name of HOT_PATH_DROPPED_MIDDLEWARE) lowLevel.middlewareStack.remove(name);
   const document = DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -44,13 +44,7 @@ export function createDynamoStore(
   config: DynamoStoreConfig,
   options: DynamoStoreOptions = {},
 ): DynamoStore {
-  const client =
-    options.client ??
-    createDocumentClient({
-      region: config.region,
-      endpoint: config.endpoint,
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-    });
+  const client = options.client ?? createDocumentClient(config);
   const clock = options.clock ?? systemClock;
   const { tableName, lease } = config;
   // One status writer for every part (sandboxes, lifecycle, admin).

@@ -71,4 +71,32 @@ export class PersistenceEnv extends BaseEnv {
   @Min(50)
   @Max(30_000)
   DDB_PING_TIMEOUT_MS = 1000;
+
+  /** One DynamoDB attempt's deadline, request sent to answer read (ms); enforced. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DDB_REQUEST_TIMEOUT_MS = 3000;
+
+  /** Deadline to open a connection to DynamoDB (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
+  DDB_CONNECT_TIMEOUT_MS = 1000;
+
+  /** Attempts per DynamoDB call (the SDK retries throttling, 5xx and network failures). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  DDB_MAX_ATTEMPTS = 3;
+
+  /** Budget of one DynamoDB call, every attempt and back-off included (ms): then a 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DDB_CALL_BUDGET_MS = 5000;
 }

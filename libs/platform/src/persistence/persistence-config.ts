@@ -10,6 +10,11 @@ export interface PersistenceConfig {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly lease: LeasePolicy;
   readonly pingTimeoutMs: number;
+  /** Store deadlines (see DDB_* in PersistenceEnv): one attempt, connect, attempts, whole call. */
+  readonly requestTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly callBudgetMs: number;
 }
 
 export function persistenceConfigFromEnv(env: PersistenceEnv): PersistenceConfig {
@@ -37,5 +42,9 @@ export function persistenceConfigFromEnv(env: PersistenceEnv): PersistenceConfig
       graceSeconds: env.GRACE_PERIOD_MINUTES * 60,
     },
     pingTimeoutMs: env.DDB_PING_TIMEOUT_MS,
+    requestTimeoutMs: env.DDB_REQUEST_TIMEOUT_MS,
+    connectTimeoutMs: env.DDB_CONNECT_TIMEOUT_MS,
+    maxAttempts: env.DDB_MAX_ATTEMPTS,
+    callBudgetMs: env.DDB_CALL_BUDGET_MS,
   };
 }

@@ -37,6 +37,10 @@ describe('persistenceConfigFromEnv', () => {
       endpoint: 'http://127.0.0.1:8000',
       lease: { leaseSeconds: 7200, graceSeconds: 300 },
       pingTimeoutMs: 1000,
+      requestTimeoutMs: 3000,
+      connectTimeoutMs: 1000,
+      maxAttempts: 3,
+      callBudgetMs: 5000,
     });
   });
 

@@ -25,6 +25,7 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   JOB_NOT_PICKED_UP: { status: 503, retryAfter: 30 },
   JOB_RUN_NOT_FOUND: { status: 404 },
   FORCE_REQUIRED: { status: 409 },
+  STORE_UNAVAILABLE: { status: 503, retryAfter: 5 },
 };
 
 /** Default `code` for an HTTP status when the error did not name one. */
