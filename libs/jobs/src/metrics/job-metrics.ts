@@ -1,6 +1,7 @@
 import {
+  PROVIDER_BREAKER_UPSTREAM,
+  PROVIDER_BREAKERS,
   type ProviderBreakerState,
-  type ProviderUpstream,
   type SandboxProvider,
 } from '@broker/domain';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -14,7 +15,6 @@ import type { StalePurgeResult } from '../stale-purge/stale-purge.job';
 import type { SyncResult } from '../sync/sync.job';
 
 const BREAKER_VALUES: Record<ProviderBreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
-const UPSTREAMS: readonly ProviderUpstream[] = ['csp', 'niosxaas'];
 
 /** The metric objects of JobMetrics, registered in `registry`. */
 function createJobMetricSet(registry: Registry) {
@@ -136,13 +136,15 @@ export class JobMetrics {
     }
     if (provider) {
       new Gauge({
-        name: 'broker_csp_breaker_state',
-        help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open',
-        labelNames: ['upstream'],
+        name: 'broker_provider_breaker_state',
+        help: 'Circuit breaker state per kind of provider operation: 0 closed, 1 half-open, 2 open',
+        labelNames: ['upstream', 'operation'],
         registers: [this.registry],
         collect() {
-          for (const upstream of UPSTREAMS)
-            this.set({ upstream }, BREAKER_VALUES[provider.breakerState(upstream)]);
+          for (const operation of PROVIDER_BREAKERS) {
+            const upstream = PROVIDER_BREAKER_UPSTREAM[operation];
+            this.set({ upstream, operation }, BREAKER_VALUES[provider.breakerState(operation)]);
+          }
         },
       });
     }
