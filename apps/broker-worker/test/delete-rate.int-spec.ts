@@ -73,7 +73,7 @@ describe('delete rate limit (issue #12 item 6)', () => {
 
       for (let round = 0; round < 30; round += 1) {
         const report = await jobs.runOnce('cleanup');
-        expect(report.outcome).toBe('success');
+        if (report.outcome !== 'success') throw new Error(JSON.stringify(report));
         if ((report.result as { stoppedBy: string | null }).stoppedBy === 'breaker') {
           await new Promise((resolve) => setTimeout(resolve, 200)); // the breaker half-opens
         }

@@ -56,6 +56,13 @@ function createJobMetricSet(registry: Registry) {
       'Stale sandboxes made available again by sync',
     ),
     syncStale: counter('broker_sync_sandboxes_stale_total', 'Sandboxes marked stale by sync'),
+    syncDiscrepancies: counter(
+      'broker_sync_provider_discrepancies_total',
+      'What a sync found the provider and the table disagree on (kind: still_listed = missing ' +
+        'from the listing but active on a direct read; unconfirmed; allocated_vanished; ' +
+        'tombstone_listed = a deleted sandbox the provider still lists as active)',
+      ['kind'],
+    ),
     syncDuration: new Histogram({
       name: 'broker_sync_duration_seconds',
       help: 'Sync run duration',
@@ -185,6 +192,10 @@ export class JobMetrics {
           this.m.syncInserted.inc(r.inserted);
           this.m.syncRevived.inc(r.revived);
           this.m.syncStale.inc(r.markedStale);
+          this.m.syncDiscrepancies.inc({ kind: 'still_listed' }, r.stillListed ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'unconfirmed' }, r.unconfirmed ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'allocated_vanished' }, r.allocatedVanished ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'tombstone_listed' }, r.tombstonesListed ?? 0);
         }
         return;
       }
