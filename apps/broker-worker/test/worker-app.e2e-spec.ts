@@ -67,7 +67,12 @@ describe('broker-worker HTTP surface and breaker handling', () => {
     expect(res.body).toMatch(/^broker_sync_sandboxes_synced_total 10$/m);
     expect(res.body).toMatch(/^broker_job_runs_total\{job="sync",outcome="success"\} 1$/m);
     expect(res.body).toMatch(/^broker_job_last_success_timestamp_seconds\{job="sync"\} \d+/m);
-    expect(res.body).toMatch(/^broker_csp_breaker_state\{upstream="csp"\} 0$/m);
+    expect(res.body).toMatch(
+      /^broker_provider_breaker_state\{upstream="csp",operation="delete"\} 0$/m,
+    );
+    expect(res.body).toMatch(
+      /^broker_provider_breaker_state\{upstream="csp",operation="list"\} 0$/m,
+    );
   });
 
   it('stops cleanup at an open breaker, leaves the rest pending uncounted, and turns unready', async () => {
@@ -100,7 +105,13 @@ describe('broker-worker HTTP surface and breaker handling', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ error: { csp: { status: 'down', breaker: 'open' } } });
     const metrics = (await get('/metrics')).body;
-    expect(metrics).toMatch(/^broker_csp_breaker_state\{upstream="csp"\} 2$/m);
+    expect(metrics).toMatch(
+      /^broker_provider_breaker_state\{upstream="csp",operation="delete"\} 2$/m,
+    );
+    // The delete outage does not blind the sync: the list breaker stays closed.
+    expect(metrics).toMatch(
+      /^broker_provider_breaker_state\{upstream="csp",operation="list"\} 0$/m,
+    );
     expect(metrics).toMatch(/^broker_cleanup_total\{outcome="stopped"\} 1$/m);
     expect(metrics).toMatch(/^broker_cleanup_failed_total 2$/m);
     expect(metrics).toMatch(/^broker_cleanup_attempts_total\{result="retry_scheduled"\} 2$/m);

@@ -1,4 +1,4 @@
-import type { BreakerState, CspOperation, Upstream } from './csp-client';
+import type { BreakerKind, BreakerState, CspOperation, Upstream } from './csp-client';
 
 export interface NiosxaasConfig {
   enabled: boolean;
@@ -36,7 +36,7 @@ export interface RetryEvent {
 export interface CspClientHooks {
   onCall?(event: CallEvent): void;
   onRetry?(event: RetryEvent): void;
-  onBreakerStateChange?(upstream: Upstream, state: BreakerState): void;
+  onBreakerStateChange?(breaker: BreakerKind, state: BreakerState): void;
 }
 
 export interface CspClientConfig {

@@ -4,18 +4,39 @@
  * implements; these types are its narrower results.
  */
 
-/** The two upstreams; each has its own circuit breaker. */
+/** The two upstreams (hosts/APIs) the client talks to. */
 export type Upstream = 'csp' | 'niosxaas';
+
+/**
+ * One circuit breaker per kind of provider operation, so a delete outage does not blind the
+ * sync: `list` (account list pages and the read-back of one account), `delete` (account
+ * DELETE), `niosxaas` (the whole universal-service pre-delete cleanup).
+ */
+export type BreakerKind = 'list' | 'delete' | 'niosxaas';
+
+export const BREAKER_UPSTREAM: Readonly<Record<BreakerKind, Upstream>> = {
+  list: 'csp',
+  delete: 'csp',
+  niosxaas: 'niosxaas',
+};
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Provider operations, named as the simulator's fault injection names them. */
 export type CspOperation =
-  'list' | 'delete' | 'sign_in' | 'account_switch' | 'services_list' | 'service_delete';
+  | 'list'
+  | 'read_account'
+  | 'delete'
+  | 'sign_in'
+  | 'account_switch'
+  | 'services_list'
+  | 'service_delete';
 
 /** Retrying later may succeed (5xx, 429, timeout, network error, open breaker). */
 export interface RetryableFailure {
   readonly kind: 'retryable';
+  /** The provider never saw the call (open breaker or a refused rate gate before any attempt). */
+  readonly notSent?: true;
   /** From `Retry-After`, or the open breaker's remaining time. */
   readonly retryAfterMs?: number;
   readonly reason: string;
@@ -54,7 +75,20 @@ export interface NiosCleanupDone {
 
 export type NiosCleanupResult = NiosCleanupDone | RetryableFailure | PermanentFailure;
 
-export type BreakerListener = (upstream: Upstream, state: BreakerState) => void;
+export type BreakerListener = (breaker: BreakerKind, state: BreakerState) => void;
+
+/** The read-back of one account: does the provider still list it as an active sandbox? */
+export type AccountReadResult =
+  | { readonly kind: 'active' }
+  /** Not listed, or listed in another state (e.g. `deleting`). */
+  | { readonly kind: 'inactive' }
+  | RetryableFailure
+  | PermanentFailure;
+
+/** Called before each DELETE attempt (retries included); false = do not send (shutting down). */
+export interface DeleteOptions {
+  readonly beforeAttempt?: () => Promise<boolean>;
+}
 
 /** Thrown by `listSandboxes` only. */
 export class CspClientError extends Error {

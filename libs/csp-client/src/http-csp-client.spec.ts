@@ -7,7 +7,8 @@ describe('HttpCspClient', () => {
       baseUrl: 'http://127.0.0.1:9/v2',
       token: 't',
     });
-    expect(provider.breakerState('csp')).toBe('closed');
+    expect(provider.breakerState('list')).toBe('closed');
+    expect(provider.breakerState('delete')).toBe('closed');
     expect(provider.breakerState('niosxaas')).toBe('closed');
   });
 

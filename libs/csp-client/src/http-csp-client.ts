@@ -2,11 +2,13 @@ import { uuidOf, type ProviderSandbox, type SandboxProvider } from '@broker/doma
 import { isActiveSandbox, toProviderSandbox, type CspAccount } from './accounts/account-mapper';
 import {
   CspClientError,
+  type AccountReadResult,
+  type BreakerKind,
   type BreakerListener,
   type BreakerState,
+  type DeleteOptions,
   type DeleteSandboxResult,
   type NiosCleanupResult,
-  type Upstream,
 } from './csp-client';
 import {
   resolveCspClientConfig,
@@ -16,6 +18,7 @@ import {
 import { registerSecret } from './http/error-reason';
 import { failureOf, isSuccess, permanent } from './http/failure';
 import { parseJsonBody } from './http/http-call';
+import { isProviderAnswer, isProviderNotFound } from './http/provider-answer';
 import { NiosxaasCleanup } from './niosxaas/niosxaas-cleanup';
 import { UpstreamResilience } from './resilience/upstream';
 
@@ -42,7 +45,7 @@ function keyOf(account: CspAccount): string {
  */
 export class HttpCspClient implements SandboxProvider {
   private readonly config: ResolvedCspClientConfig;
-  private readonly upstreams: Record<Upstream, UpstreamResilience>;
+  private readonly breakers: Record<BreakerKind, UpstreamResilience>;
   private readonly nios: NiosxaasCleanup;
 
   constructor(config: CspClientConfig) {
@@ -59,11 +62,12 @@ export class HttpCspClient implements SandboxProvider {
       maxRetryAfterMs: c.maxRetryAfterMs,
       hooks: c.hooks,
     };
-    this.upstreams = {
-      csp: new UpstreamResilience({ name: 'csp', ...common }),
+    this.breakers = {
+      list: new UpstreamResilience({ name: 'list', ...common }),
+      delete: new UpstreamResilience({ name: 'delete', ...common }),
       niosxaas: new UpstreamResilience({ name: 'niosxaas', ...common }),
     };
-    this.nios = new NiosxaasCleanup(c.niosxaas, this.upstreams.niosxaas);
+    this.nios = new NiosxaasCleanup(c.niosxaas, this.breakers.niosxaas);
   }
 
   /**
@@ -107,11 +111,20 @@ export class HttpCspClient implements SandboxProvider {
     throw new CspClientError(permanent(`CSP list: more than ${MAX_PAGES} pages; giving up`));
   }
 
-  /** Deletes the account; never throws for provider or network failures. */
-  async deleteSandbox(externalId: string): Promise<DeleteSandboxResult> {
+  /**
+   * Deletes the account and verifies it: `gone` only when the provider's own answer (JSON, or an
+   * empty 204; a 404 only with the provider's JSON error body) accepted the delete AND a
+   * read-back no longer lists the account as active. Anything else is a failure, never `gone`.
+   * `beforeAttempt` runs right before each DELETE that is sent (retries included): the caller's
+   * rate limit. Never throws for provider or network failures.
+   */
+  async deleteSandbox(
+    externalId: string,
+    options: DeleteOptions = {},
+  ): Promise<DeleteSandboxResult> {
     const uuid = uuidOf(externalId.trim());
     if (uuid === '') return permanent(`CSP delete: no account uuid in external id "${externalId}"`);
-    const result = await this.upstreams.csp.call(
+    const result = await this.breakers.delete.call(
       'delete',
       {
         method: 'DELETE',
@@ -120,10 +133,58 @@ export class HttpCspClient implements SandboxProvider {
         timeoutMs: this.config.deleteTimeoutMs,
       },
       true,
+      options.beforeAttempt,
     );
-    // 404: already gone (an earlier attempt may have succeeded after its answer was lost).
-    if (result.kind === 'response' && result.response.status === 404) return { kind: 'gone' };
-    return failureOf('CSP delete', result) ?? { kind: 'gone' };
+    // 404 from the provider itself: already gone (an earlier answer may have been lost).
+    const notFound = result.kind === 'response' && isProviderNotFound(result.response);
+    if (!notFound) {
+      const failure = failureOf('CSP delete', result);
+      if (failure) return failure;
+    }
+    const read = await this.readAccount(externalId);
+    if (read.kind === 'inactive') return { kind: 'gone' };
+    if (read.kind === 'active') {
+      return {
+        kind: 'retryable',
+        reason: 'CSP delete: accepted, but the provider still lists the account as active',
+      };
+    }
+    return { ...read, reason: `CSP delete: accepted, not verified: ${read.reason}` };
+  }
+
+  /**
+   * Reads one account back: `GET {base}/current_user/accounts?_filter=id=="<external id>"`.
+   * `active` when the provider lists it as an active sandbox, `inactive` when the provider's own
+   * answer does not (absent, or another state such as `deleting`). An answer that is not the
+   * provider's, or that evidently ignored the filter (other accounts in it), proves nothing and
+   * is a retryable failure.
+   */
+  async readAccount(externalId: string): Promise<AccountReadResult> {
+    const id = externalId.trim();
+    if (id === '') return permanent('CSP read: empty external id');
+    const filter = encodeURIComponent(`id=="${id}"`);
+    const url = `${this.config.baseUrl}/current_user/accounts?_filter=${filter}`;
+    const result = await this.breakers.list.call(
+      'read_account',
+      { method: 'GET', url, headers: this.cspHeaders(), timeoutMs: this.config.listTimeoutMs },
+      true,
+    );
+    const failure = failureOf('CSP read', result);
+    if (failure) return failure;
+    const response = result.kind === 'response' ? result.response : undefined;
+    const results = response ? record(parseJsonBody(response.body))?.['results'] : undefined;
+    if (!Array.isArray(results)) {
+      return { kind: 'retryable', reason: 'CSP read: answer is not {"results": [...]}' };
+    }
+    let active = false;
+    for (const item of results) {
+      const account = record(item) as CspAccount | undefined;
+      if (!account || account.id !== id) {
+        return { kind: 'retryable', reason: 'CSP read: the provider ignored the id filter' };
+      }
+      if (isActiveSandbox(account)) active = true;
+    }
+    return { kind: active ? 'active' : 'inactive' };
   }
 
   /** NIOSXaaS pre-delete hook: remove the account's universal services. Never throws. */
@@ -131,14 +192,14 @@ export class HttpCspClient implements SandboxProvider {
     return this.nios.run(externalId);
   }
 
-  breakerState(upstream: Upstream): BreakerState {
-    return this.upstreams[upstream].state();
+  breakerState(breaker: BreakerKind): BreakerState {
+    return this.breakers[breaker].state();
   }
 
   /** Returns an unsubscribe function. */
   onBreakerStateChange(listener: BreakerListener): () => void {
-    const offs = (Object.keys(this.upstreams) as Upstream[]).map((name) =>
-      this.upstreams[name].onStateChange((state) => listener(name, state)),
+    const offs = (Object.keys(this.breakers) as BreakerKind[]).map((name) =>
+      this.breakers[name].onStateChange((state) => listener(name, state)),
     );
     return () => offs.forEach((off) => off());
   }
@@ -149,7 +210,7 @@ export class HttpCspClient implements SandboxProvider {
 
   private async listPage(offset: number, limit: number): Promise<Record<string, unknown>> {
     const url = `${this.config.baseUrl}/current_user/accounts?_offset=${offset}&_limit=${limit}`;
-    const result = await this.upstreams.csp.call(
+    const result = await this.breakers.list.call(
       'list',
       { method: 'GET', url, headers: this.cspHeaders(), timeoutMs: this.config.listTimeoutMs },
       true,
@@ -158,7 +219,13 @@ export class HttpCspClient implements SandboxProvider {
     if (failure) throw new CspClientError(failure);
     const response = result.kind === 'response' ? result.response : undefined;
     const body = record(parseJsonBody(response?.body ?? ''));
-    if (!response || !isSuccess(response.status) || !body || !Array.isArray(body['results'])) {
+    if (
+      !response ||
+      !isProviderAnswer(response) ||
+      !isSuccess(response.status) ||
+      !body ||
+      !Array.isArray(body['results'])
+    ) {
       throw new CspClientError(permanent('CSP list: answer is not {"results": [...]}'));
     }
     return body;

@@ -1,4 +1,4 @@
-import { CspClientError, type BreakerState, type Upstream } from '../src';
+import { type BreakerKind, type BreakerState } from '../src';
 import {
   activeSandboxes,
   clientFor,
@@ -10,7 +10,7 @@ import {
 
 const HALF_OPEN_AFTER = 300;
 
-describe('circuit breaker per upstream', () => {
+describe('circuit breaker per kind of operation', () => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('circuit breaker per upstream', () => {
   beforeEach(() => sim.reset());
 
   function breakerClient() {
-    const events: Array<[Upstream, BreakerState]> = [];
+    const events: Array<[BreakerKind, BreakerState]> = [];
     const { client } = clientFor(sim, {
       retry: { maxRetries: 0 },
       breaker: { threshold: 3, halfOpenAfterMs: HALF_OPEN_AFTER },
@@ -39,7 +39,7 @@ describe('circuit breaker per upstream', () => {
     for (const id of ids().slice(0, 6)) {
       expect((await client.deleteSandbox(id)).kind).toBe('permanent');
     }
-    expect(client.breakerState('csp')).toBe('closed');
+    expect(client.breakerState('delete')).toBe('closed');
     expect(sim.stats.callsFor('delete')).toBe(6);
   });
 
@@ -50,8 +50,8 @@ describe('circuit breaker per upstream', () => {
     // Three consecutive 5xx open it.
     const fault = sim.faults.add({ operation: 'delete', status: 500 });
     for (const id of [a!, b!, c!]) expect((await client.deleteSandbox(id)).kind).toBe('retryable');
-    expect(client.breakerState('csp')).toBe('open');
-    expect(events).toEqual([['csp', 'open']]);
+    expect(client.breakerState('delete')).toBe('open');
+    expect(events).toEqual([['delete', 'open']]);
 
     // While open: an immediate retryable result carrying the remaining time; nothing is sent.
     const rejected = await client.deleteSandbox(d!);
@@ -62,36 +62,37 @@ describe('circuit breaker per upstream', () => {
     const wait = rejected.kind === 'retryable' ? rejected.retryAfterMs : undefined;
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(HALF_OPEN_AFTER);
-    const listError = (await client.listSandboxes().catch((err: unknown) => err)) as CspClientError;
-    expect(listError).toBeInstanceOf(CspClientError);
-    expect(listError.kind).toBe('retryable');
+    // Changed with per-operation breakers (issue #12 item 5): the open delete breaker does not
+    // blind the sync; the list has its own breaker and still succeeds.
+    expect((await client.listSandboxes()).length).toBeGreaterThan(0);
+    expect(client.breakerState('list')).toBe('closed');
     expect(sim.stats.callsFor('delete')).toBe(3);
-    expect(sim.stats.callsFor('list')).toBe(0);
+    expect(sim.stats.callsFor('list')).toBe(1);
     expect(client.breakerState('niosxaas')).toBe('closed');
 
     // Half-open with a failing (slow) trial: two concurrent calls, only one reaches the server.
-    await waitFor(() => client.breakerState('csp') === 'half-open');
+    await waitFor(() => client.breakerState('delete') === 'half-open');
     sim.faults.remove(fault.id);
     sim.faults.add({ operation: 'delete', status: 500, latencyMs: 100 });
     const pair = await Promise.all([client.deleteSandbox(d!), client.deleteSandbox(e!)]);
     expect(pair.map((r) => r.kind)).toEqual(['retryable', 'retryable']);
     expect(sim.stats.callsFor('delete')).toBe(4);
-    expect(client.breakerState('csp')).toBe('open');
+    expect(client.breakerState('delete')).toBe('open');
 
     // Half-open with a healthy provider: the trial closes it and the waiting call goes through.
     sim.faults.clear();
-    await waitFor(() => client.breakerState('csp') === 'half-open');
+    await waitFor(() => client.breakerState('delete') === 'half-open');
     const healed = await Promise.all([client.deleteSandbox(e!), client.deleteSandbox(f!)]);
     expect(healed).toEqual([{ kind: 'gone' }, { kind: 'gone' }]);
-    expect(client.breakerState('csp')).toBe('closed');
+    expect(client.breakerState('delete')).toBe('closed');
     expect(sim.stats.callsFor('delete')).toBe(6);
     expect(sim.store.get(uuid(f!))).toBeUndefined();
     expect(events).toEqual([
-      ['csp', 'open'],
-      ['csp', 'half-open'],
-      ['csp', 'open'],
-      ['csp', 'half-open'],
-      ['csp', 'closed'],
+      ['delete', 'open'],
+      ['delete', 'half-open'],
+      ['delete', 'open'],
+      ['delete', 'half-open'],
+      ['delete', 'closed'],
     ]);
   });
 
@@ -106,9 +107,9 @@ describe('circuit breaker per upstream', () => {
     sim.faults.add({ operation: 'delete', status: 429, retryAfter: 30 });
     await client.deleteSandbox(a!);
     await client.deleteSandbox(b!);
-    expect(client.breakerState('csp')).toBe('closed');
+    expect(client.breakerState('delete')).toBe('closed');
     await client.deleteSandbox(c!);
-    expect(client.breakerState('csp')).toBe('open');
+    expect(client.breakerState('delete')).toBe('open');
   });
 
   it('a success in between resets the count (consecutive failures only)', async () => {
@@ -121,7 +122,7 @@ describe('circuit breaker per upstream', () => {
     sim.faults.add({ operation: 'delete', status: 500, count: 2 });
     await client.deleteSandbox(all[3]!);
     await client.deleteSandbox(all[4]!);
-    expect(client.breakerState('csp')).toBe('closed');
+    expect(client.breakerState('delete')).toBe('closed');
   });
 
   it('an opening breaker stops the retries of the call in progress', async () => {
@@ -139,6 +140,22 @@ describe('circuit breaker per upstream', () => {
     expect(retries).toHaveLength(2); // the third attempt met the open breaker
   });
 
+  it('delete failures open the delete breaker while list (sync) calls still succeed', async () => {
+    const { client } = clientFor(sim, {
+      retry: { maxRetries: 0 },
+      breaker: { threshold: 2, halfOpenAfterMs: 60_000 },
+    });
+    sim.faults.add({ operation: 'delete', status: 503 });
+    const [a, b] = ids();
+    await client.deleteSandbox(a!);
+    await client.deleteSandbox(b!);
+    expect(client.breakerState('delete')).toBe('open');
+    const listed = await client.listSandboxes();
+    expect(listed.map((s) => s.externalId)).toContain(a);
+    expect(client.breakerState('list')).toBe('closed');
+    expect(await client.readAccount(a!)).toEqual({ kind: 'active' });
+  });
+
   it('the NIOSXaaS breaker is separate from the CSP one', async () => {
     const { client } = clientFor(sim, {
       retry: { maxRetries: 0 },
@@ -149,7 +166,7 @@ describe('circuit breaker per upstream', () => {
     await client.cleanupUniversalServices(id);
     await client.cleanupUniversalServices(id);
     expect(client.breakerState('niosxaas')).toBe('open');
-    expect(client.breakerState('csp')).toBe('closed');
+    expect(client.breakerState('delete')).toBe('closed');
     const rejected = await client.cleanupUniversalServices(id);
     expect(rejected).toMatchObject({
       kind: 'retryable',

@@ -35,9 +35,20 @@ export class HealthController implements BeforeApplicationShutdown {
         shutdownCheck(this.indicators, () => this.shuttingDown),
         () => this.repository.check('dynamodb'),
         () => {
-          const state = this.provider.breakerState('csp');
+          // One breaker per kind of CSP call; the worker is unready while either is open.
+          const breakers = {
+            list: this.provider.breakerState('list'),
+            delete: this.provider.breakerState('delete'),
+          };
+          const states = Object.values(breakers);
+          const state = states.includes('open')
+            ? 'open'
+            : states.includes('half-open')
+              ? 'half-open'
+              : 'closed';
           const check = this.indicators.check('csp');
-          return state === 'open' ? check.down({ breaker: state }) : check.up({ breaker: state });
+          const details = { breaker: state, breakers };
+          return state === 'open' ? check.down(details) : check.up(details);
         },
       ],
       reply,

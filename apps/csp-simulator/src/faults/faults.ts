@@ -21,8 +21,13 @@ export interface FaultSpec {
   latencyMs?: number;
   /** `Retry-After` header value: seconds, or an HTTP date string. */
   retryAfter?: number | string;
-  /** HTML error page instead of a JSON body (like a proxy or the CSP licence-service bug). */
+  /**
+   * An HTML page instead of a JSON body, with any status (like a proxy, a captive portal or the
+   * CSP licence-service bug): `{status: 200, html: true}` is a 200 that is not the provider's.
+   */
   html?: boolean;
+  /** Send the answer with this content type instead (e.g. `text/plain`), body unchanged. */
+  contentType?: string;
   /** Never answer; the client must time out. */
   hang?: boolean;
   /** Only calls about this account (uuid or `identity/accounts/<uuid>`). */
@@ -125,6 +130,13 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     spec.retryAfter = retryAfterRaw;
   }
   const html = optBool(input, 'html');
+  const contentType = pick(input, 'contentType', 'content_type');
+  if (contentType !== undefined && contentType !== null) {
+    if (typeof contentType !== 'string' || contentType.trim() === '') {
+      throw new FaultValidationError('fault.contentType must be a non-empty string');
+    }
+    spec.contentType = contentType;
+  }
   const hang = optBool(input, 'hang');
   const accountId = pick(input, 'accountId', 'account_id');
   if (accountId !== undefined && accountId !== null) {

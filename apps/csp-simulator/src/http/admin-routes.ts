@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultValidationError, parseFaultSpec } from '../faults/faults';
+import {
+  FaultValidationError,
+  SIM_OPERATIONS,
+  parseFaultSpec,
+  type SimOperation,
+} from '../faults/faults';
+import { peakPerWindow } from '../stats/sim-stats';
 import type { NewAccountInput } from '../store/sim-store';
 import { HttpError, parseJson, readBody, sendJson } from './http-util';
 import type { SimContext } from './provider-routes';
@@ -41,6 +47,13 @@ export async function handleAdmin(
     sendJson(res, 201, service);
   } else if (method === 'GET' && sub === '/stats') {
     sendJson(res, 200, stats.snapshot());
+  } else if (method === 'GET' && sub === '/calls') {
+    const op = url.searchParams.get('operation') ?? 'delete';
+    if (!(SIM_OPERATIONS as readonly string[]).includes(op)) {
+      throw new HttpError(400, `operation must be one of ${SIM_OPERATIONS.join('|')}`);
+    }
+    const arrivals = stats.arrivalsOf(op as SimOperation);
+    sendJson(res, 200, { operation: op, arrivals, peak_per_second: peakPerWindow(arrivals) });
   } else if (method === 'DELETE' && sub === '/stats') {
     stats.reset();
     sendJson(res, 204, undefined);

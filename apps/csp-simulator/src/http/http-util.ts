@@ -72,6 +72,10 @@ export function sendHtml(
 ): void {
   if (res.writableEnded || res.destroyed) return;
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  if (status === 204) {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers }).end();
+    return;
+  }
   const page =
     `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n` +
     `<body><center><h1>${title}</h1></center><hr><center>csp-simulator</center></body></html>\n`;

@@ -76,9 +76,11 @@ export async function handleProvider(
     if (fault.status !== undefined) {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      if (fault.status < 300) sendJson(res, fault.status, fault.status === 204 ? undefined : {});
-      else if (fault.html) sendHtml(res, fault.status, headers);
-      else {
+      if (fault.contentType !== undefined) headers['content-type'] = fault.contentType;
+      if (fault.html) sendHtml(res, fault.status, headers);
+      else if (fault.status < 300) {
+        sendJson(res, fault.status, fault.status === 204 ? undefined : {}, headers);
+      } else {
         sendError(res, fault.status, `injected fault ${fault.id}`, 'SIM_INJECTED_FAULT', headers);
       }
       return true;
@@ -110,7 +112,7 @@ async function resolve(
       op: 'list',
       handle: () => {
         if (!requireToken()) return;
-        const all = store.list();
+        const all = filtered(store.list(), url.searchParams.get('_filter'));
         if (config.listPaging === 'unpaged') {
           sendJson(res, 200, { results: all });
           return;
@@ -228,6 +230,19 @@ async function resolve(
     };
   }
   return undefined;
+}
+
+/**
+ * CSP's `_filter` for the one form the broker sends (`id=="identity/accounts/<uuid>"`, optionally
+ * with `csp_id==<n>`); any other filter is refused with 400 as an unsupported expression.
+ */
+function filtered<T extends { id: string; csp_id: number }>(all: T[], filter: string | null): T[] {
+  if (filter === null || filter.trim() === '') return all;
+  const id = /^\s*id\s*==\s*"([^"]+)"\s*$/.exec(filter)?.[1];
+  if (id !== undefined) return all.filter((a) => a.id === id);
+  const cspId = /^\s*csp_id\s*==\s*(\d+)\s*$/.exec(filter)?.[1];
+  if (cspId !== undefined) return all.filter((a) => a.csp_id === Number(cspId));
+  throw new HttpError(400, `unsupported _filter expression: ${filter}`, 'INVALID_FILTER');
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

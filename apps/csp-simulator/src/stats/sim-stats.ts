@@ -26,6 +26,8 @@ interface OpState {
 }
 
 const WINDOW_MS = 1000;
+/** Arrival times kept per operation for `/_sim/calls` (oldest dropped beyond this). */
+export const MAX_RECORDED_CALLS = 10_000;
 
 /**
  * Per-operation counters. Calls are counted on arrival (for the rate) and answers by status,
@@ -34,6 +36,7 @@ const WINDOW_MS = 1000;
 export class SimStats {
   private ops = new Map<SimOperation, OpState>();
   private deletes = new Map<string, number>();
+  private arrivals = new Map<SimOperation, number[]>();
 
   constructor(private readonly now: () => number = Date.now) {
     this.reset();
@@ -47,12 +50,18 @@ export class SimStats {
       ]),
     );
     this.deletes = new Map();
+    this.arrivals = new Map(SIM_OPERATIONS.map((op) => [op, []]));
   }
 
   arrived(op: SimOperation, accountUuid?: string): void {
     const state = this.state(op);
     state.total++;
     const t = this.now();
+    const times = this.arrivals.get(op);
+    if (times) {
+      times.push(t);
+      if (times.length > MAX_RECORDED_CALLS) times.splice(0, times.length - MAX_RECORDED_CALLS);
+    }
     state.window.push(t);
     while (state.head < state.window.length && (state.window[state.head] ?? t) <= t - WINDOW_MS) {
       state.head++;
@@ -76,6 +85,11 @@ export class SimStats {
 
   deletesFor(accountUuid: string): number {
     return this.deletes.get(accountUuid) ?? 0;
+  }
+
+  /** Arrival time (epoch ms) of each call of `op`, oldest first (the last 10,000). */
+  arrivalsOf(op: SimOperation): number[] {
+    return [...(this.arrivals.get(op) ?? [])];
   }
 
   callsFor(op: SimOperation): number {
@@ -106,4 +120,16 @@ export class SimStats {
     if (!s) throw new Error(`unknown operation ${op}`);
     return s;
   }
+}
+
+/** Most arrivals within any window of `windowMs` (a sliding window anchored at each arrival). */
+export function peakPerWindow(sortedTimes: readonly number[], windowMs = WINDOW_MS): number {
+  let peak = 0;
+  let head = 0;
+  for (let i = 0; i < sortedTimes.length; i++) {
+    const t = sortedTimes[i] ?? 0;
+    while ((sortedTimes[head] ?? t) <= t - windowMs) head++;
+    peak = Math.max(peak, i - head + 1);
+  }
+  return peak;
 }

@@ -9,6 +9,7 @@ import type {
 import type { NiosxaasConfig } from '../csp-client.config';
 import { failureOf, isSuccess, permanent } from '../http/failure';
 import { parseJsonBody } from '../http/http-call';
+import { isProviderAnswer, isProviderNotFound } from '../http/provider-answer';
 import type { UpstreamResilience } from '../resilience/upstream';
 
 const SIGN_IN = '/v2/session/users/sign_in';
@@ -86,9 +87,11 @@ export class NiosxaasCleanup {
         },
         true,
       );
+      // 404 only when the provider itself says so (JSON error body), not a proxy's page.
       const gone =
         result.kind === 'response' &&
-        (isSuccess(result.response.status) || result.response.status === 404);
+        ((isSuccess(result.response.status) && isProviderAnswer(result.response)) ||
+          isProviderNotFound(result.response));
       const failure = gone ? undefined : failureOf(`NIOSXaaS delete ${service.id}`, result);
       if (failure) failures.push(failure);
       else deleted.push(service);

@@ -13,20 +13,37 @@ import {
   type IBackoffFactory,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import type { BreakerState, CspOperation, Upstream } from '../csp-client';
+import {
+  BREAKER_UPSTREAM,
+  type BreakerKind,
+  type BreakerState,
+  type CspOperation,
+} from '../csp-client';
 import type { CspClientHooks } from '../csp-client.config';
 import { describeHttpFailure } from '../http/error-reason';
 import { TransportError, httpCall, type HttpRequest, type HttpResponse } from '../http/http-call';
+import { isProviderAnswer } from '../http/provider-answer';
 import { parseRetryAfter } from '../http/retry-after';
 
 /** How one resilient call ended. */
 export type CallResult =
   | { readonly kind: 'response'; readonly response: HttpResponse }
   | { readonly kind: 'transport'; readonly error: TransportError }
-  | { readonly kind: 'open'; readonly retryAfterMs: number };
+  /** `sent`: attempts that reached the wire before the breaker refused. */
+  | { readonly kind: 'open'; readonly retryAfterMs: number; readonly sent: number }
+  /** The caller's gate (rate limit) refused an attempt; `sent` attempts went out before. */
+  | { readonly kind: 'refused'; readonly sent: number };
+
+/** Called before each attempt that will really be sent; false = do not send. */
+export type AttemptGate = () => Promise<boolean>;
+
+class GateRefused extends Error {
+  override readonly name = 'GateRefused';
+}
 
 export interface UpstreamOptions {
-  readonly name: Upstream;
+  /** The breaker's kind; its upstream (host) follows from it. */
+  readonly name: BreakerKind;
   readonly breakerThreshold: number;
   readonly halfOpenAfterMs: number;
   readonly maxRetries: number;
@@ -44,6 +61,15 @@ export function isBreakerFailureStatus(status: number): boolean {
 /** Worth another attempt later. */
 export function isRetryableStatus(status: number): boolean {
   return isBreakerFailureStatus(status) || status === 408;
+}
+
+/** An answer that is not the provider's (proxy page, wrong content type) is a failure too. */
+function isBreakerFailure(res: HttpResponse): boolean {
+  return isBreakerFailureStatus(res.status) || !isProviderAnswer(res);
+}
+
+function isRetryable(res: HttpResponse): boolean {
+  return isRetryableStatus(res.status) || !isProviderAnswer(res);
 }
 
 function asResponse(value: unknown): HttpResponse | undefined {
@@ -82,7 +108,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 };
 
 /**
- * One upstream (CSP or NIOSXaaS): a shared circuit breaker plus, for idempotent calls, a retry
+ * One kind of provider operation (list, delete, NIOSXaaS): its own circuit breaker plus, for idempotent calls, a retry
  * policy outside it, so every attempt counts towards the breaker and an opening breaker stops
  * the retries at once.
  */
@@ -96,7 +122,7 @@ export class UpstreamResilience {
     // Transport errors are thrown; HTTP answers are returned and judged by status.
     const failures = handleWhen((err) => err instanceof TransportError).orWhenResult((r) => {
       const res = asResponse(r);
-      return res !== undefined && isBreakerFailureStatus(res.status);
+      return res !== undefined && isBreakerFailure(res);
     });
     this.breaker = circuitBreaker(failures, {
       halfOpenAfter: options.halfOpenAfterMs,
@@ -136,6 +162,11 @@ export class UpstreamResilience {
     return () => this.listeners.delete(listener);
   }
 
+  /** The breaker would refuse a call right now (open, and the open period not yet over). */
+  private refusing(): boolean {
+    return this.breaker.state === CircuitState.Open && this.remainingOpenMs() > 0;
+  }
+
   /** Time until the open breaker lets a trial through. */
   remainingOpenMs(): number {
     return Math.max(0, this.openedAt + this.options.halfOpenAfterMs - Date.now());
@@ -145,9 +176,13 @@ export class UpstreamResilience {
     operation: CspOperation,
     request: HttpRequest,
     idempotent: boolean,
+    gate?: AttemptGate,
   ): Promise<CallResult> {
-    const { hooks, name } = this.options;
+    const { hooks } = this.options;
+    const name = BREAKER_UPSTREAM[this.options.name];
+    let sent = 0;
     const attempt = async (): Promise<HttpResponse> => {
+      sent++;
       const started = Date.now();
       try {
         const response = await httpCall(request);
@@ -171,7 +206,14 @@ export class UpstreamResilience {
         throw err;
       }
     };
-    const guarded = (): Promise<HttpResponse> => this.breaker.execute(attempt);
+    const guarded = async (): Promise<HttpResponse> => {
+      // The gate (the caller's rate limit) is passed right before each attempt the breaker will
+      // let through, retries included, so every request on the wire holds its own token.
+      if (gate && !this.refusing()) {
+        if (!(await gate())) throw new GateRefused('gate refused the attempt');
+      }
+      return this.breaker.execute(attempt);
+    };
 
     try {
       const response = idempotent
@@ -181,18 +223,20 @@ export class UpstreamResilience {
     } catch (err) {
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
         hooks.onCall?.({ upstream: name, operation, outcome: 'breaker-open', durationMs: 0 });
-        return { kind: 'open', retryAfterMs: this.remainingOpenMs() };
+        return { kind: 'open', retryAfterMs: this.remainingOpenMs(), sent };
       }
+      if (err instanceof GateRefused) return { kind: 'refused', sent };
       if (err instanceof TransportError) return { kind: 'transport', error: err };
       throw err;
     }
   }
 
   private retryPolicy(operation: CspOperation) {
-    const { maxRetryAfterMs, maxRetries, hooks, name } = this.options;
+    const { maxRetryAfterMs, maxRetries, hooks } = this.options;
+    const name = BREAKER_UPSTREAM[this.options.name];
     const handler = handleWhen((err) => err instanceof TransportError).orWhenResult((r) => {
       const res = asResponse(r);
-      if (!res || !isRetryableStatus(res.status)) return false;
+      if (!res || !isRetryable(res)) return false;
       // A long Retry-After is the caller's to honour (reschedule), not ours to sleep through.
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       return retryAfter === undefined || retryAfter <= maxRetryAfterMs;

@@ -1,8 +1,10 @@
 import type {
+  ProviderAccountRead,
+  ProviderBreaker,
   ProviderBreakerState,
+  ProviderDeleteOptions,
   ProviderDeleteResult,
   ProviderPreDeleteResult,
-  ProviderUpstream,
   SandboxProvider,
 } from '../ports/sandbox-provider';
 import type { ProviderSandbox } from '../sandbox/sandbox';
@@ -17,7 +19,13 @@ export class FakeSandboxProvider implements SandboxProvider {
   readonly accounts = new Map<string, ProviderSandbox>();
   readonly deleteCalls: string[] = [];
   readonly preDeleteCalls: string[] = [];
-  breaker: Record<ProviderUpstream, ProviderBreakerState> = { csp: 'closed', niosxaas: 'closed' };
+  breaker: Record<ProviderBreaker, ProviderBreakerState> = {
+    list: 'closed',
+    delete: 'closed',
+    niosxaas: 'closed',
+  };
+  /** Accounts the provider lists as active without returning them from `listSandboxes`. */
+  readonly hiddenFromList = new Set<string>();
   /** Returns an answer to override the default (`gone` and removal from the list). */
   deleteScript: DeleteScript = () => undefined;
   preDeleteScript: (externalId: string) => ProviderPreDeleteResult = () => ({
@@ -32,15 +40,27 @@ export class FakeSandboxProvider implements SandboxProvider {
 
   listSandboxes(): Promise<ProviderSandbox[]> {
     if (this.listError) return Promise.reject(this.listError);
-    return Promise.resolve([...this.accounts.values()]);
+    return Promise.resolve(
+      [...this.accounts.values()].filter((a) => !this.hiddenFromList.has(a.externalId)),
+    );
   }
 
-  deleteSandbox(externalId: string): Promise<ProviderDeleteResult> {
+  readAccount(externalId: string): Promise<ProviderAccountRead> {
+    return Promise.resolve({ kind: this.accounts.has(externalId) ? 'active' : 'inactive' });
+  }
+
+  async deleteSandbox(
+    externalId: string,
+    options: ProviderDeleteOptions = {},
+  ): Promise<ProviderDeleteResult> {
+    if (options.beforeAttempt && !(await options.beforeAttempt())) {
+      return { kind: 'retryable', reason: 'not sent: gate refused', notSent: true };
+    }
     this.deleteCalls.push(externalId);
     const scripted = this.deleteScript(externalId, this.deleteCalls.length);
-    if (scripted) return Promise.resolve(scripted);
+    if (scripted) return scripted;
     this.accounts.delete(externalId);
-    return Promise.resolve({ kind: 'gone' });
+    return { kind: 'gone' };
   }
 
   cleanupUniversalServices(externalId: string): Promise<ProviderPreDeleteResult> {
@@ -48,7 +68,7 @@ export class FakeSandboxProvider implements SandboxProvider {
     return Promise.resolve(this.preDeleteScript(externalId));
   }
 
-  breakerState(upstream: ProviderUpstream): ProviderBreakerState {
-    return this.breaker[upstream];
+  breakerState(breaker: ProviderBreaker): ProviderBreakerState {
+    return this.breaker[breaker];
   }
 }

@@ -94,7 +94,7 @@ describe('CleanupJob', () => {
   it('stops at an open breaker and leaves the rest pending, uncounted', async () => {
     const { ids, job, provider, statusOf, pool } = await released(6);
     provider.deleteScript = (_id, call) => {
-      if (call >= 2) provider.breaker.csp = 'open';
+      if (call >= 2) provider.breaker.delete = 'open';
       return call >= 2
         ? { kind: 'retryable', retryAfterMs: 30_000, reason: 'breaker open' }
         : undefined;

@@ -4,7 +4,7 @@ import {
   type Clock,
   type DeletionClaim,
   type ProviderFailure,
-  type ProviderUpstream,
+  type ProviderBreaker,
   type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxProvider,
@@ -107,7 +107,7 @@ export class CleanupJob implements Job<CleanupResult> {
       stoppedBy: null,
     };
     result.recovered = await this.recoverStuck(ctx);
-    if (this.breakerOpen('csp')) return { ...result, stoppedBy: 'breaker' };
+    if (this.breakerOpen('delete')) return { ...result, stoppedBy: 'breaker' };
 
     const candidates = await this.candidates(ctx);
     result.candidates = candidates.length;
@@ -116,7 +116,7 @@ export class CleanupJob implements Job<CleanupResult> {
       candidates,
       this.options.concurrency,
       async (sandboxId) => {
-        if (this.breakerOpen('csp')) {
+        if (this.breakerOpen('delete')) {
           breakerTripped = true;
           return;
         }
@@ -197,11 +197,11 @@ export class CleanupJob implements Job<CleanupResult> {
       await lifecycle.recordPreDeleteDone(claim);
     }
 
-    if (!(await limiter.take(ctx.abandon))) {
-      await this.handBack(claim, 'worker shut down before the delete');
-      return 'abandoned';
-    }
-    const deleted = await provider.deleteSandbox(externalId);
+    // The rate token is taken right before each DELETE the client sends, its retries included,
+    // so the limit holds however the client retries and whatever its breaker does.
+    const deleted = await provider.deleteSandbox(externalId, {
+      beforeAttempt: () => limiter.take(ctx.abandon),
+    });
     if (deleted.kind === 'gone') {
       if (!(await lifecycle.completeDeletion(claim))) return 'lost';
       this.record(sandboxId, SandboxStatus.Deleted, 'delete', {
@@ -210,7 +210,11 @@ export class CleanupJob implements Job<CleanupResult> {
       this.logger.info(log, 'sandbox deleted at the provider');
       return 'deleted';
     }
-    if (this.neverReached(deleted, 'csp')) {
+    if (deleted.kind === 'retryable' && deleted.notSent && ctx.abandon.aborted) {
+      await this.handBack(claim, 'worker shut down before the delete');
+      return 'abandoned';
+    }
+    if (this.neverReached(deleted, 'delete')) {
       await this.handBack(claim, deleted.reason);
       return 'breaker_open';
     }
@@ -272,14 +276,16 @@ export class CleanupJob implements Job<CleanupResult> {
   }
 
   /** The breaker refused the call: the provider never saw it, so it must not count. */
-  private neverReached(failure: ProviderFailure, upstream: ProviderUpstream): boolean {
+  private neverReached(failure: ProviderFailure, breaker: ProviderBreaker): boolean {
     return (
-      failure.kind === 'retryable' && failure.status === undefined && this.breakerOpen(upstream)
+      failure.kind === 'retryable' &&
+      (failure.notSent === true || failure.status === undefined) &&
+      this.breakerOpen(breaker)
     );
   }
 
-  private breakerOpen(upstream: ProviderUpstream): boolean {
-    return this.deps.provider.breakerState(upstream) === 'open';
+  private breakerOpen(breaker: ProviderBreaker): boolean {
+    return this.deps.provider.breakerState(breaker) === 'open';
   }
 
   private async handBack(claim: DeletionClaim, reason: string): Promise<void> {

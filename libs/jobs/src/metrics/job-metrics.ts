@@ -1,6 +1,7 @@
 import {
+  PROVIDER_BREAKER_UPSTREAM,
+  PROVIDER_BREAKERS,
   type ProviderBreakerState,
-  type ProviderUpstream,
   type SandboxProvider,
 } from '@broker/domain';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -14,7 +15,6 @@ import type { StalePurgeResult } from '../stale-purge/stale-purge.job';
 import type { SyncResult } from '../sync/sync.job';
 
 const BREAKER_VALUES: Record<ProviderBreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
-const UPSTREAMS: readonly ProviderUpstream[] = ['csp', 'niosxaas'];
 
 /** The metric objects of JobMetrics, registered in `registry`. */
 function createJobMetricSet(registry: Registry) {
@@ -56,6 +56,13 @@ function createJobMetricSet(registry: Registry) {
       'Stale sandboxes made available again by sync',
     ),
     syncStale: counter('broker_sync_sandboxes_stale_total', 'Sandboxes marked stale by sync'),
+    syncDiscrepancies: counter(
+      'broker_sync_provider_discrepancies_total',
+      'What a sync found the provider and the table disagree on (kind: still_listed = missing ' +
+        'from the listing but active on a direct read; unconfirmed; allocated_vanished; ' +
+        'tombstone_listed = a deleted sandbox the provider still lists as active)',
+      ['kind'],
+    ),
     syncDuration: new Histogram({
       name: 'broker_sync_duration_seconds',
       help: 'Sync run duration',
@@ -136,13 +143,15 @@ export class JobMetrics {
     }
     if (provider) {
       new Gauge({
-        name: 'broker_csp_breaker_state',
-        help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open',
-        labelNames: ['upstream'],
+        name: 'broker_provider_breaker_state',
+        help: 'Circuit breaker state per kind of provider operation: 0 closed, 1 half-open, 2 open',
+        labelNames: ['upstream', 'operation'],
         registers: [this.registry],
         collect() {
-          for (const upstream of UPSTREAMS)
-            this.set({ upstream }, BREAKER_VALUES[provider.breakerState(upstream)]);
+          for (const operation of PROVIDER_BREAKERS) {
+            const upstream = PROVIDER_BREAKER_UPSTREAM[operation];
+            this.set({ upstream, operation }, BREAKER_VALUES[provider.breakerState(operation)]);
+          }
         },
       });
     }
@@ -183,6 +192,10 @@ export class JobMetrics {
           this.m.syncInserted.inc(r.inserted);
           this.m.syncRevived.inc(r.revived);
           this.m.syncStale.inc(r.markedStale);
+          this.m.syncDiscrepancies.inc({ kind: 'still_listed' }, r.stillListed ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'unconfirmed' }, r.unconfirmed ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'allocated_vanished' }, r.allocatedVanished ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'tombstone_listed' }, r.tombstonesListed ?? 0);
         }
         return;
       }

@@ -6,6 +6,7 @@ import {
   type SandboxEventLog,
   type SandboxLifecycleRepository,
   type SandboxProvider,
+  type Sandbox,
   type SandboxRepository,
 } from '@broker/domain';
 import { recordJobTransition } from '../events/job-events';
@@ -24,6 +25,8 @@ export interface SyncOptions {
   readonly concurrency?: number;
   /** Rows per index page when looking for vanished sandboxes (default 100). */
   readonly pageSize?: number;
+  /** Direct account reads per run that confirm an absence (default 500; the rest wait). */
+  readonly maxConfirmReads?: number;
 }
 
 export interface SyncResult {
@@ -35,6 +38,17 @@ export interface SyncResult {
   /** Allocated-or-later rows and tombstones the provider still lists: left alone. */
   untouched: number;
   markedStale: number;
+  /**
+   * Available rows missing from the listing that a direct read found still active (the listing
+   * changed while it was paged): not marked stale.
+   */
+  stillListed: number;
+  /** Missing rows whose direct read failed: left as they are until a later run confirms. */
+  unconfirmed: number;
+  /** Allocated sandboxes whose account the provider no longer lists as active (reported). */
+  allocatedVanished: number;
+  /** Tombstones (deleted) the provider still lists as active: reported, never ignored. */
+  tombstonesListed: number;
   /** Provider rows whose write failed (retried by the next run). */
   failed: number;
   /** Stale marking skipped: the provider listed nothing, which is more likely a fault. */
@@ -44,8 +58,8 @@ export interface SyncResult {
 }
 
 export interface SyncDeps {
-  readonly provider: Pick<SandboxProvider, 'listSandboxes'>;
-  readonly pool: Pick<SandboxRepository, 'upsertFromProvider' | 'list'>;
+  readonly provider: Pick<SandboxProvider, 'listSandboxes' | 'readAccount'>;
+  readonly pool: Pick<SandboxRepository, 'upsertFromProvider' | 'list' | 'get'>;
   readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
@@ -82,6 +96,10 @@ export class SyncJob implements Job<SyncResult> {
       revived: 0,
       untouched: 0,
       markedStale: 0,
+      stillListed: 0,
+      unconfirmed: 0,
+      allocatedVanished: 0,
+      tombstonesListed: 0,
       failed: 0,
       staleMarkingSkipped: false,
       stopped: false,
@@ -103,6 +121,7 @@ export class SyncJob implements Job<SyncResult> {
         try {
           const outcome = await pool.upsertFromProvider(sandbox);
           result[counters[outcome]] += 1;
+          if (outcome === 'untouched') await this.checkTombstone(sandbox.sandboxId, result);
           if (outcome === 'inserted' || outcome === 'revived') {
             recordJobTransition(this.deps.events, this.name, {
               sandboxId: sandbox.sandboxId,
@@ -128,23 +147,63 @@ export class SyncJob implements Job<SyncResult> {
       return { ...result, staleMarkingSkipped: true };
     }
     const present = new Set(listed.map((s) => s.sandboxId));
-    const vanished: string[] = [];
+    const vanished: Sandbox[] = [];
+    const allocatedMissing: Sandbox[] = [];
+    const pageSize = this.options.pageSize ?? 100;
     for await (const row of sandboxesIn(pool, SandboxStatus.Available, {
-      pageSize: this.options.pageSize ?? 100,
+      pageSize,
       signal: ctx.stop,
     })) {
-      if (!present.has(row.sandboxId)) vanished.push(row.sandboxId);
+      if (!present.has(row.sandboxId)) vanished.push(row);
     }
+    for await (const row of sandboxesIn(pool, SandboxStatus.Allocated, {
+      pageSize,
+      signal: ctx.stop,
+    })) {
+      if (!present.has(row.sandboxId)) allocatedMissing.push(row);
+    }
+    // Absence from one listing is no proof (offset paging skips accounts when the list changes
+    // between pages): each missing row is confirmed by a direct read of its account first.
+    const maxReads = this.options.maxConfirmReads ?? 500;
+    const toRead = [...vanished, ...allocatedMissing].slice(0, maxReads);
+    result.unconfirmed += vanished.length + allocatedMissing.length - toRead.length;
     await forEachBounded(
-      vanished,
+      toRead,
       this.options.concurrency ?? 8,
-      async (sandboxId) => {
+      async (row) => {
         try {
+          const read = await provider.readAccount(row.externalId);
+          if (read.kind === 'active') {
+            if (row.status === SandboxStatus.Available) result.stillListed += 1;
+            return;
+          }
+          if (read.kind !== 'inactive') {
+            result.unconfirmed += 1;
+            this.logger.warn(
+              { job: this.name, sandboxId: row.sandboxId, err: read.reason },
+              'could not confirm a missing account; left as is',
+            );
+            return;
+          }
+          if (row.status === SandboxStatus.Allocated) {
+            result.allocatedVanished += 1;
+            this.logger.warn(
+              { job: this.name, sandboxId: row.sandboxId },
+              'allocated sandbox: the provider no longer lists its account',
+            );
+            recordJobTransition(this.deps.events, this.name, {
+              sandboxId: row.sandboxId,
+              from: SandboxStatus.Allocated,
+              to: SandboxStatus.Allocated,
+              action: 'provider_account_vanished',
+            });
+            return;
+          }
           // Conditional: still available and not synced by this run (an allocation wins).
-          if (await lifecycle.markStale(sandboxId, startedAt)) {
+          if (await lifecycle.markStale(row.sandboxId, startedAt)) {
             result.markedStale += 1;
             recordJobTransition(this.deps.events, this.name, {
-              sandboxId,
+              sandboxId: row.sandboxId,
               from: SandboxStatus.Available,
               to: SandboxStatus.Stale,
               action: 'mark_stale',
@@ -153,7 +212,7 @@ export class SyncJob implements Job<SyncResult> {
         } catch (error) {
           result.failed += 1;
           this.logger.warn(
-            { job: this.name, sandboxId, err: errorText(error) },
+            { job: this.name, sandboxId: row.sandboxId, err: errorText(error) },
             'mark stale failed',
           );
         }
@@ -161,5 +220,26 @@ export class SyncJob implements Job<SyncResult> {
       () => ctx.stop.aborted,
     );
     return { ...result, stopped: ctx.stop.aborted };
+  }
+
+  /**
+   * A listed account whose row was left alone: if the row is a tombstone, the provider still
+   * lists a sandbox we took as deleted. Reported (event, counter, warning) for an operator and
+   * the cleanup's verification to act on; never ignored.
+   */
+  private async checkTombstone(sandboxId: string, result: SyncResult): Promise<void> {
+    const row = await this.deps.pool.get(sandboxId);
+    if (row?.status !== SandboxStatus.Deleted) return;
+    result.tombstonesListed += 1;
+    this.logger.warn(
+      { job: this.name, sandboxId },
+      'tombstoned sandbox is still listed as active by the provider',
+    );
+    recordJobTransition(this.deps.events, this.name, {
+      sandboxId,
+      from: SandboxStatus.Deleted,
+      to: SandboxStatus.Deleted,
+      action: 'tombstone_still_listed',
+    });
   }
 }
