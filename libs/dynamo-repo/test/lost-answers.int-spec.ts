@@ -1,14 +1,16 @@
 import { type SandboxStore, SandboxStatus } from '@broker/domain';
 import { aProviderPool, FixedClock } from '@broker/domain/testing';
-import { createDynamoStore } from '../src';
+import { createDocumentClient, createDynamoStore, DynamoSandboxEventLog } from '../src';
 import {
   createTestTable,
   firstAttemptOf,
   type LossyProxy,
   type RunningEngine,
   startDynalite,
+  stallEverything,
   startLossyProxy,
 } from '../src/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem'];
 
@@ -108,5 +110,58 @@ describe('writes whose answer was lost (dynalite behind a lossy proxy)', () => {
         pickupDeadlineMs: now + 30_000,
       }),
     ).toBe(true);
+  });
+});
+
+describe('event log through a store outage (dynalite behind a stalling proxy)', () => {
+  it('keeps the events of a failed round and writes them once the store answers', async () => {
+    const engine = await startDynalite();
+    const proxy = await startLossyProxy(engine.endpoint, stallEverything);
+    const { client: directClient, tableName } = await createTestTable(engine.endpoint);
+    const client = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: proxy.endpoint,
+      requestTimeoutMs: 100,
+      maxAttempts: 1,
+      callBudgetMs: 300,
+    });
+    const failures: number[] = [];
+    const log = new DynamoSandboxEventLog({
+      client,
+      tableName,
+      clock: new FixedClock(),
+      flushIntervalMs: 20,
+      onWriteError: (_error, events) => failures.push(events),
+    });
+    try {
+      for (const sandboxId of ['ev-1', 'ev-2', 'ev-3']) {
+        log.record({
+          type: 'transition',
+          sandboxId,
+          to: SandboxStatus.Deleted,
+          actor: { kind: 'job', id: 'cleanup' },
+          action: 'delete',
+        });
+      }
+      for (let i = 0; i < 100 && failures.length === 0; i += 1) await sleep(20);
+      expect(failures.length).toBeGreaterThan(0);
+      proxy.setRule(() => false);
+      await log.flush();
+      const reader = new DynamoSandboxEventLog({
+        client: directClient,
+        tableName,
+        clock: new FixedClock(),
+      });
+      for (const sandboxId of ['ev-1', 'ev-2', 'ev-3']) {
+        const { items } = await reader.list({ sandboxId, limit: 5 });
+        expect({ sandboxId, written: items.length }).toEqual({ sandboxId, written: 1 });
+      }
+      expect(log.counters).toMatchObject({ failed: 0, dropped: 0, written: 3 });
+    } finally {
+      client.destroy();
+      directClient.destroy();
+      await proxy.close();
+      await engine.stop();
+    }
   });
 });

@@ -6,7 +6,11 @@ import {
 } from '@broker/csp-simulator';
 import { HttpCspClient, type CspClientConfig } from '@broker/csp-client';
 import type { Clock, LeasePolicy } from '@broker/domain';
-import { createDynamoStore, type DynamoStore } from '@broker/dynamo-repo';
+import {
+  createDynamoStore,
+  type DocumentClientConfig,
+  type DynamoStore,
+} from '@broker/dynamo-repo';
 import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
 import type { JobLogger, JobStorage } from '@broker/jobs';
 import { silentJobLogger } from '@broker/jobs';
@@ -66,11 +70,19 @@ export function cspClient(
 export async function dynamoStorage(
   endpoint: string,
   clock: Clock,
+  /** Reach the table through another address (a proxy), with other deadlines. */
+  via: { readonly endpoint?: string; readonly deadlines?: Partial<DocumentClientConfig> } = {},
 ): Promise<DynamoStore & { tableName: string }> {
   const { client, tableName } = await createTestTable(endpoint);
   client.destroy();
   const store = createDynamoStore(
-    { tableName, region: 'us-east-1', endpoint, lease: LEASE },
+    {
+      tableName,
+      region: 'us-east-1',
+      endpoint: via.endpoint ?? endpoint,
+      lease: LEASE,
+      ...via.deadlines,
+    },
     { clock },
   );
   return Object.assign(store, { tableName });

@@ -290,8 +290,16 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
     return true;
   }
 
-  /** False when the store could not be reached (the batch is counted failed). */
+  /**
+   * False when the store could not be reached: the events not written go back to the front of
+   * the buffer for the next (backed-off) round — an outage delays events, it does not lose them
+   * (issue #12 §3); only the buffer bound and shutdown (`flush`) give events up, counted.
+   */
   private async writeBatch(batch: readonly SandboxEvent[]): Promise<boolean> {
+    const pending = (items: ReadonlyArray<{ PutRequest: { Item: { event_id: string } } }>) => {
+      const ids = new Set(items.map((r) => r.PutRequest.Item.event_id));
+      return batch.filter((event) => ids.has(event.eventId));
+    };
     let requests = batch.map((event) => ({
       PutRequest: { Item: toEventItem(event, this.retentionSeconds) },
     }));
@@ -303,20 +311,24 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
         );
         unprocessed = (output.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       } catch (error) {
-        this.failed += requests.length;
         this.report(error, requests.length);
-        // An invalid batch is not an outage: carry on with the next one.
-        return isValidationError(error);
+        // An invalid batch is not an outage: counted failed, carry on with the next one.
+        if (isValidationError(error)) {
+          this.failed += requests.length;
+          return true;
+        }
+        this.buffer.unshift(...pending(requests));
+        return false;
       }
       this.written += requests.length - unprocessed.length;
       if (unprocessed.length === 0) return true;
       if (attempt >= this.maxAttempts) {
-        this.failed += unprocessed.length;
         this.report(
           new Error(`DynamoDB left ${unprocessed.length} events unprocessed`),
           unprocessed.length,
         );
-        return true;
+        this.buffer.unshift(...pending(unprocessed));
+        return false;
       }
       requests = unprocessed;
       const delay = this.retryBaseMs * 2 ** (attempt - 1);

@@ -2,8 +2,15 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Which answers to lose: the DynamoDB operation (`UpdateItem`, …) and the request body. */
-export type DropRule = (operation: string, body: string) => boolean;
+/**
+ * What to do with one request, by DynamoDB operation (`UpdateItem`, …) and body: `true` loses the
+ * answer (the engine applies the request), `'stall'` never forwards nor answers it (a stalled
+ * store), `false` passes it through.
+ */
+export type DropRule = (operation: string, body: string) => boolean | 'stall';
+
+/** Every request stalls: the store accepts connections and never answers. */
+export const stallEverything: DropRule = () => 'stall';
 
 export interface LossyProxy {
   /** Point a client here instead of at the engine. */
@@ -54,6 +61,8 @@ export async function startLossyProxy(
         String(req.headers['x-amz-target'] ?? '')
           .split('.')
           .pop() ?? '';
+      const verdict = current(operation, body.toString('utf8'));
+      if (verdict === 'stall') return;
       const answer = await new Promise<{
         status: number;
         headers: IncomingMessage['headers'];
@@ -78,7 +87,7 @@ export async function startLossyProxy(
         forward.on('error', reject);
         forward.end(body);
       });
-      if (current(operation, body.toString('utf8'))) {
+      if (verdict) {
         dropped += 1;
         req.socket.destroy();
         return;

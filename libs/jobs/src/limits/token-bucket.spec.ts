@@ -32,6 +32,23 @@ describe('TokenBucket', () => {
     expect(granted).toEqual([0, 250, 500, 750, 1000]);
   });
 
+  it('grants its first token only after firstTokenAfterMs (a restarted process waits)', async () => {
+    const bucket = new TokenBucket({
+      ratePerSec: 4,
+      paddingMs: 0,
+      firstTokenAfterMs: 1_000,
+      now: () => Date.now(),
+      sleep: fakeSleep,
+    });
+    const granted: number[] = [];
+    const takers = Array.from({ length: 3 }, () =>
+      bucket.take().then(() => granted.push(Date.now() - 1_000_000)),
+    );
+    await jest.advanceTimersByTimeAsync(2_000);
+    await Promise.all(takers);
+    expect(granted).toEqual([1000, 1250, 1500]);
+  });
+
   it('allows a burst up to its capacity, then the rate; pauses on request', async () => {
     const bucket = new TokenBucket({
       ratePerSec: 2,

@@ -13,6 +13,12 @@ export interface TokenBucketOptions {
    * one call too many into the provider's one-second window (default 5 ms).
    */
   readonly paddingMs?: number;
+  /**
+   * The first token is granted this long after the bucket is made (default 0). A process that
+   * starts or restarts then cannot add its first call to the last second of the process before
+   * it, so the rate holds across restarts, not only within one process.
+   */
+  readonly firstTokenAfterMs?: number;
   readonly now?: () => number;
   /** How to wait (tests drive fake timers); node:timers/promises' setTimeout by default. */
   readonly sleep?: (
@@ -40,6 +46,8 @@ export class TokenBucket {
     this.capacity = Math.max(1, Math.floor(options.capacity ?? 1));
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? sleep;
+    const delay = options.firstTokenAfterMs ?? 0;
+    if (delay > 0) this.theoreticalArrival = this.now() + delay;
   }
 
   /** Resolves true when the caller may go, false when `signal` aborted the wait. */

@@ -196,6 +196,7 @@ export class JobMetrics {
           this.m.syncDiscrepancies.inc({ kind: 'unconfirmed' }, r.unconfirmed ?? 0);
           this.m.syncDiscrepancies.inc({ kind: 'allocated_vanished' }, r.allocatedVanished ?? 0);
           this.m.syncDiscrepancies.inc({ kind: 'tombstone_listed' }, r.tombstonesListed ?? 0);
+          this.m.syncDiscrepancies.inc({ kind: 'tombstone_redeleted' }, r.tombstonesRedeleted ?? 0);
         }
         return;
       }

@@ -55,9 +55,14 @@ export class JobSet {
     });
     const { sandboxes: pool, lifecycle, events } = storage;
     // One bucket for the process's lifetime: the rate holds across runs, not just within one.
-    const limiter = new TokenBucket({ ratePerSec: settings.cleanup.ratePerSec });
+    // Its first delete waits a second: a restarted worker cannot join its predecessor's last
+    // second (the rate holds across restarts; the job lease keeps runs from overlapping).
+    const limiter = new TokenBucket({
+      ratePerSec: settings.cleanup.ratePerSec,
+      firstTokenAfterMs: 1_000,
+    });
     this.jobs = {
-      sync: new SyncJob({ provider, pool, lifecycle, clock, logger, events }),
+      sync: new SyncJob({ provider, pool, lifecycle, clock, logger, events, limiter }),
       cleanup: new CleanupJob(
         {
           provider,

@@ -1,5 +1,5 @@
 import { SandboxStatus } from '@broker/domain';
-import { aProviderPool } from '@broker/domain/testing';
+import { aProviderPool, InMemorySandboxEventLog } from '@broker/domain/testing';
 import { jobContext, jobHarness } from '../testing/harness';
 import { SyncJob } from './sync.job';
 
@@ -74,6 +74,32 @@ describe('SyncJob', () => {
     const r = await job.run(jobContext());
     expect(r.untouched).toBe(1);
     expect(statusOf(taken.sandbox.sandboxId)).toBe(SandboxStatus.Deleted);
+  });
+
+  it('reports a tombstone the provider still lists and deletes its account again', async () => {
+    const accounts = aProviderPool(2, 'lab-sync-');
+    const h = jobHarness(accounts);
+    const events = new InMemorySandboxEventLog(h.clock);
+    const job = new SyncJob({ ...h, events });
+    await job.run(jobContext());
+    const taken = await h.pool.allocate({ studentId: 's1', idempotencyKey: 's1' });
+    await h.pool.release(taken.sandbox.sandboxId, 's1');
+    const claim = await h.lifecycle.claimDeletion(taken.sandbox.sandboxId, 'w1');
+    await h.lifecycle.completeDeletion(claim!);
+    // The deletion was confirmed, yet the provider still lists the account.
+    h.clock.advanceSeconds(60);
+    const r = await job.run(jobContext());
+    expect(r).toMatchObject({ tombstonesListed: 1, tombstonesRedeleted: 1 });
+    expect(h.provider.deleteCalls).toEqual([taken.sandbox.externalId]);
+    expect(h.statusOf(taken.sandbox.sandboxId)).toBe(SandboxStatus.Deleted);
+    const { items } = await events.list({ limit: 10, sandboxId: taken.sandbox.sandboxId });
+    expect(items[0]).toMatchObject({
+      action: 'tombstone_still_listed',
+      details: { redelete: 'gone' },
+    });
+    // Gone now: the next sync has nothing to report.
+    h.clock.advanceSeconds(60);
+    expect(await job.run(jobContext())).toMatchObject({ tombstonesListed: 0 });
   });
 
   it('fails the run on a list error and marks nothing stale on an empty list', async () => {

@@ -2,6 +2,7 @@ import {
   nowSeconds,
   SandboxStatus,
   type Clock,
+  type ProviderSandbox,
   type ProviderUpsertOutcome,
   type SandboxEventLog,
   type SandboxLifecycleRepository,
@@ -12,6 +13,7 @@ import {
 import { recordJobTransition } from '../events/job-events';
 import { forEachBounded } from '../limits/bounded';
 import { sandboxesIn } from '../limits/pages';
+import type { TokenBucket } from '../limits/token-bucket';
 import {
   errorText,
   silentJobLogger,
@@ -27,6 +29,8 @@ export interface SyncOptions {
   readonly pageSize?: number;
   /** Direct account reads per run that confirm an absence (default 500; the rest wait). */
   readonly maxConfirmReads?: number;
+  /** Listed tombstones deleted again at the provider per run (default 20; the rest next run). */
+  readonly maxRedeletes?: number;
 }
 
 export interface SyncResult {
@@ -49,6 +53,8 @@ export interface SyncResult {
   allocatedVanished: number;
   /** Tombstones (deleted) the provider still lists as active: reported, never ignored. */
   tombstonesListed: number;
+  /** Of those, deleted again at the provider (the row stays a tombstone). */
+  tombstonesRedeleted: number;
   /** Provider rows whose write failed (retried by the next run). */
   failed: number;
   /** Stale marking skipped: the provider listed nothing, which is more likely a fault. */
@@ -58,13 +64,15 @@ export interface SyncResult {
 }
 
 export interface SyncDeps {
-  readonly provider: Pick<SandboxProvider, 'listSandboxes' | 'readAccount'>;
+  readonly provider: Pick<SandboxProvider, 'listSandboxes' | 'readAccount' | 'deleteSandbox'>;
   readonly pool: Pick<SandboxRepository, 'upsertFromProvider' | 'list' | 'get'>;
   readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
   /** Audit trail: inserted (→ available), revived (stale → available), marked stale. */
   readonly events?: SandboxEventLog;
+  /** The cleanup's delete rate limit: a tombstone's second delete takes a token too. */
+  readonly limiter?: TokenBucket;
 }
 
 /**
@@ -100,6 +108,7 @@ export class SyncJob implements Job<SyncResult> {
       unconfirmed: 0,
       allocatedVanished: 0,
       tombstonesListed: 0,
+      tombstonesRedeleted: 0,
       failed: 0,
       staleMarkingSkipped: false,
       stopped: false,
@@ -121,7 +130,7 @@ export class SyncJob implements Job<SyncResult> {
         try {
           const outcome = await pool.upsertFromProvider(sandbox);
           result[counters[outcome]] += 1;
-          if (outcome === 'untouched') await this.checkTombstone(sandbox.sandboxId, result);
+          if (outcome === 'untouched') await this.checkTombstone(sandbox, result, ctx);
           if (outcome === 'inserted' || outcome === 'revived') {
             recordJobTransition(this.deps.events, this.name, {
               sandboxId: sandbox.sandboxId,
@@ -224,22 +233,37 @@ export class SyncJob implements Job<SyncResult> {
 
   /**
    * A listed account whose row was left alone: if the row is a tombstone, the provider still
-   * lists a sandbox we took as deleted. Reported (event, counter, warning) for an operator and
-   * the cleanup's verification to act on; never ignored.
+   * lists a sandbox we took as deleted. Reported (event, counter, warning) and deleted again at
+   * the provider, rate-limited like the cleanup (at most `maxRedeletes` per run); the row stays a
+   * tombstone, so the account never returns to the pool.
    */
-  private async checkTombstone(sandboxId: string, result: SyncResult): Promise<void> {
-    const row = await this.deps.pool.get(sandboxId);
+  private async checkTombstone(
+    listed: ProviderSandbox,
+    result: SyncResult,
+    ctx: JobContext,
+  ): Promise<void> {
+    const row = await this.deps.pool.get(listed.sandboxId);
     if (row?.status !== SandboxStatus.Deleted) return;
     result.tombstonesListed += 1;
     this.logger.warn(
-      { job: this.name, sandboxId },
+      { job: this.name, sandboxId: listed.sandboxId },
       'tombstoned sandbox is still listed as active by the provider',
     );
+    let redeleted = 'not_tried';
+    if (result.tombstonesRedeleted < (this.options.maxRedeletes ?? 20) && !ctx.stop.aborted) {
+      const { limiter } = this.deps;
+      const outcome = await this.deps.provider.deleteSandbox(listed.externalId, {
+        ...(limiter ? { beforeAttempt: () => limiter.take(ctx.abandon) } : {}),
+      });
+      redeleted = outcome.kind === 'gone' ? 'gone' : outcome.kind;
+      if (outcome.kind === 'gone') result.tombstonesRedeleted += 1;
+    }
     recordJobTransition(this.deps.events, this.name, {
-      sandboxId,
+      sandboxId: listed.sandboxId,
       from: SandboxStatus.Deleted,
       to: SandboxStatus.Deleted,
       action: 'tombstone_still_listed',
+      details: { redelete: redeleted },
     });
   }
 }
