@@ -23,6 +23,13 @@ export interface ApiConfig {
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  readonly jsonMaxDepth: number;
+  /** Server deadlines in ms (headers, whole request, idle keep-alive). */
+  readonly timeouts: {
+    readonly headersMs: number;
+    readonly requestMs: number;
+    readonly keepAliveMs: number;
+  };
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
   readonly swaggerEnabled: boolean;
@@ -84,6 +91,14 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
   if (parsed?.NODE_ENV === 'production' && /(^|,)\s*\*\s*(,|$)/.test(parsed.CORS_ALLOWED_ORIGINS)) {
     problems.push('CORS_ALLOWED_ORIGINS: the wildcard * is refused in production; list origins');
   }
+  if (
+    parsed !== undefined &&
+    parsed.HTTP_REQUEST_TIMEOUT_SEC > 0 &&
+    parsed.HTTP_HEADERS_TIMEOUT_SEC > parsed.HTTP_REQUEST_TIMEOUT_SEC
+  ) {
+    // Node refuses a header deadline longer than the request deadline.
+    problems.push('HTTP_HEADERS_TIMEOUT_SEC must not exceed HTTP_REQUEST_TIMEOUT_SEC');
+  }
   if (parsed && tokens) {
     if (parsed.NODE_ENV === 'production') {
       problems.push(...productionTokenProblems(tokens).map((p) => `refusing to start: ${p}`));
@@ -100,6 +115,12 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    jsonMaxDepth: parsed.JSON_MAX_DEPTH,
+    timeouts: {
+      headersMs: Math.round(parsed.HTTP_HEADERS_TIMEOUT_SEC * 1000),
+      requestMs: Math.round(parsed.HTTP_REQUEST_TIMEOUT_SEC * 1000),
+      keepAliveMs: Math.round(parsed.HTTP_KEEP_ALIVE_TIMEOUT_SEC * 1000),
+    },
     corsOrigins: parsed.CORS_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),

@@ -103,6 +103,41 @@ export class ApiEnv extends JobRequestEnv {
   @Max(10_000_000)
   RATE_LIMIT_MAX_KEYS = 50_000;
 
+  /**
+   * Deadline for the request line and headers (Node `headersTimeout`); a client still sending
+   * headers after it gets 408 problem+json and the connection is closed. 0 disables.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(600)
+  HTTP_HEADERS_TIMEOUT_SEC = 10;
+
+  /** Deadline for the whole request, body included (Node/Fastify `requestTimeout`); 0 disables. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3600)
+  HTTP_REQUEST_TIMEOUT_SEC = 30;
+
+  /**
+   * How long an idle keep-alive connection stays open (Node/Fastify `keepAliveTimeout`). Behind an
+   * ALB keep it above the ALB's idle timeout (60 s by default), so the ALB, not the API, closes
+   * idle connections and never sends a request down a connection the API is closing (a 502).
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(3600)
+  HTTP_KEEP_ALIVE_TIMEOUT_SEC = 65;
+
+  /** Deepest array/object nesting accepted in a JSON body; deeper is 400 JSON_TOO_DEEP. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  JSON_MAX_DEPTH = 32;
+
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()
   @IsString()

@@ -21,17 +21,25 @@ function read(headers: Headers, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/**
+ * `commaAllowed`: a comma is refused where a list is never legal (student ids, track slugs, name
+ * prefixes: "stu-A, stu-B" is two values, not one id); Idempotency-Key is opaque and may hold one.
+ * Repeated headers are refused before routing (SINGLE_VALUED_HEADERS in bootstrap).
+ */
 function check(
   field: string,
   value: string | undefined,
   maxLength: number,
   errors: ProblemFieldError[],
+  commaAllowed = false,
 ): void {
   if (value === undefined) return;
   if (value.length > maxLength) {
     errors.push({ field, message: `must be at most ${maxLength} characters` });
   } else if (!SAFE_HEADER_VALUE.test(value)) {
     errors.push({ field, message: 'must contain printable ASCII characters only' });
+  } else if (!commaAllowed && value.includes(',')) {
+    errors.push({ field, message: 'must be a single value (no commas)' });
   }
 }
 
@@ -69,7 +77,7 @@ export function parseAllocationHeaders(headers: Headers): AllocationRequest {
   const idempotencyKey = read(headers, HEADERS.idempotencyKey);
   check(HEADERS.trackName, trackName, INPUT_LIMITS.trackNameMaxLength, errors);
   check(HEADERS.namePrefix, namePrefix, INPUT_LIMITS.namePrefixMaxLength, errors);
-  check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors);
+  check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors, true);
   if (errors.length > 0) throw inputValidationError(errors);
   return {
     studentId,
