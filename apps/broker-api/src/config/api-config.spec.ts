@@ -118,3 +118,21 @@ describe('loadApiConfig: protection settings', () => {
     ).toEqual([expect.stringMatching(/^CORS_ALLOWED_ORIGINS: the wildcard/)]);
   });
 });
+
+describe('loadApiConfig: server deadlines', () => {
+  it('defaults to 10 s headers, 30 s request, 65 s keep-alive (above an ALB idle timeout of 60 s)', () => {
+    expect(loadApiConfig({}).timeouts).toEqual({
+      headersMs: 10_000,
+      requestMs: 30_000,
+      keepAliveMs: 65_000,
+    });
+    expect(loadApiConfig({}).jsonMaxDepth).toBe(32);
+  });
+
+  it('refuses a headers deadline longer than the request deadline (Node would throw)', () => {
+    expect(problems({ HTTP_HEADERS_TIMEOUT_SEC: '40', HTTP_REQUEST_TIMEOUT_SEC: '30' })).toContain(
+      'HTTP_HEADERS_TIMEOUT_SEC must not exceed HTTP_REQUEST_TIMEOUT_SEC',
+    );
+    expect(loadApiConfig({ HTTP_REQUEST_TIMEOUT_SEC: '0' }).timeouts.requestMs).toBe(0);
+  });
+});
