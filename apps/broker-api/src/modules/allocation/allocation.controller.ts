@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AllocationRequest } from '@broker/domain';
-import { Roles } from '@broker/auth';
+import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
 import { RequestId } from '../../common/decorators/request-id.decorator';
 import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
@@ -72,9 +72,10 @@ export class AllocationController {
   async allocate(
     @AllocationHeaders() request: AllocationRequest,
     @RequestId() requestId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SandboxResponseDto> {
-    const result = await this.allocateSandbox.execute(request, requestId);
+    const result = await this.allocateSandbox.execute(request, requestId, principal.tokenName);
     void reply.status(result.created ? 201 : 200);
     return toSandboxResponse(result.sandbox);
   }
@@ -105,7 +106,10 @@ export class AllocationController {
     @SandboxIdParam() sandboxId: string,
     @StudentId() studentId: string,
     @RequestId() requestId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ReleaseResponseDto> {
-    return toReleaseResponse(await this.releaseSandbox.execute(sandboxId, studentId, requestId));
+    return toReleaseResponse(
+      await this.releaseSandbox.execute(sandboxId, studentId, requestId, principal.tokenName),
+    );
   }
 }
