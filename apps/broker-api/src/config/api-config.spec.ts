@@ -101,7 +101,15 @@ describe('loadApiConfig', () => {
 describe('loadApiConfig: protection settings', () => {
   it('defaults the rate limit, metrics cache and leaves /metrics open', () => {
     const config = loadApiConfig({});
-    expect(config.rateLimit).toEqual({ perSec: 50, burst: 200, maxKeys: 50_000 });
+    expect(config.rateLimit).toEqual({
+      perSec: 50,
+      burst: 200,
+      maxKeys: 50_000,
+      // Per token: every student of a lab together; allocations fit a 300-student class start
+      // with one retry each, then 300 a minute.
+      token: { perSec: 200, burst: 2000 },
+      allocation: { perMin: 300, burst: 600 },
+    });
     expect(config.metrics).toEqual({ poolCacheMs: 15_000 });
   });
 

@@ -40,7 +40,15 @@ export interface ApiConfig {
   readonly adminJobWaitMs: number;
   readonly adminStatsCacheMs: number;
   /** Token bucket per caller; see RateLimitModule. */
-  readonly rateLimit: { readonly perSec: number; readonly burst: number; readonly maxKeys: number };
+  readonly rateLimit: {
+    readonly perSec: number;
+    readonly burst: number;
+    readonly maxKeys: number;
+    /** Overall bucket per token (all its students together). */
+    readonly token: { readonly perSec: number; readonly burst: number };
+    /** Allocation requests per track token. */
+    readonly allocation: { readonly perMin: number; readonly burst: number };
+  };
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
 }
@@ -135,6 +143,11 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       perSec: parsed.RATE_LIMIT_PER_SEC,
       burst: parsed.RATE_LIMIT_BURST,
       maxKeys: parsed.RATE_LIMIT_MAX_KEYS,
+      token: { perSec: parsed.TOKEN_RATE_LIMIT_PER_SEC, burst: parsed.TOKEN_RATE_LIMIT_BURST },
+      allocation: {
+        perMin: parsed.ALLOCATION_LIMIT_PER_MIN,
+        burst: parsed.ALLOCATION_LIMIT_BURST,
+      },
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

@@ -96,6 +96,40 @@ export class ApiEnv extends JobRequestEnv {
   @Max(1_000_000)
   RATE_LIMIT_BURST = 200;
 
+  /**
+   * Overall bucket per token (every request made with one track or admin token, all students
+   * together), on top of the per-student bucket: refill in requests/s.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1_000_000)
+  TOKEN_RATE_LIMIT_PER_SEC = 200;
+
+  /** Capacity of the overall per-token bucket. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  TOKEN_RATE_LIMIT_BURST = 2000;
+
+  /**
+   * Allocation requests (POST /v1/allocate, repeats included) per track token: refill per minute.
+   * Bounds how fast one token can drain the pool with made-up student ids.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1_000_000)
+  ALLOCATION_LIMIT_PER_MIN = 300;
+
+  /** Allocation requests one track token may make at once: a 300-student class start, each retrying once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ALLOCATION_LIMIT_BURST = 600;
+
   /** Most buckets kept in memory (least recently used evicted); bounds memory per process. */
   @Type(() => Number)
   @IsInt()
