@@ -119,3 +119,40 @@ describe('allocations per track token (e2e, dynalite)', () => {
     ]);
   });
 });
+
+describe('track tokens bound to track slugs (e2e, dynalite)', () => {
+  let t: ApiTestApp;
+
+  beforeAll(async () => {
+    t = await startApiTestApp({ BROKER_TRACK_TOKEN_TRACKS: 'lab:dns-lab|ipam-lab' });
+    await t.seed(5, 'lab-bt-');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const allocate = (token: string, student: string, track?: string) => {
+    const req = request(t.server)
+      .post('/v1/allocate')
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Instruqt-Sandbox-ID', student);
+    return track === undefined ? req : req.set('X-Instruqt-Track-ID', track);
+  };
+
+  it('allocates for its own slugs only; another track or none is 403 and changes nothing', async () => {
+    await allocate(TRACK_TOKEN, 'student-1', 'dns-lab').expect(201);
+    await allocate(TRACK_TOKEN, 'student-2', 'ipam-lab').expect(201);
+    const before = await t.scanTable();
+    for (const track of ['other-lab', 'DNS-LAB', undefined]) {
+      const res = await allocate(TRACK_TOKEN, 'student-3', track);
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 403, code: 'TRACK_NOT_ALLOWED' });
+      expect(res.text).not.toContain('other-lab');
+    }
+    expect(await t.scanTable()).toEqual(before);
+    // An unbound token serves any track.
+    await allocate(OTHER_TRACK_TOKEN, 'student-4', 'other-lab').expect(201);
+  });
+});

@@ -92,6 +92,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       trackToken: env['BROKER_API_TOKEN'],
       adminTokens: env['BROKER_ADMIN_TOKENS'],
       adminToken: env['BROKER_ADMIN_TOKEN'],
+      trackTokenTracks: env['BROKER_TRACK_TOKEN_TRACKS'],
     });
   } catch (error) {
     problems.push(...problemsOf(error));

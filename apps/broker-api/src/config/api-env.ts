@@ -49,6 +49,14 @@ export class ApiEnv extends JobRequestEnv {
   @IsString()
   BROKER_TRACK_TOKENS?: string;
 
+  /**
+   * Binds named track tokens to the track slugs they may serve: `name:slug1|slug2,name2:slug3`
+   * (validated with the token lists); an allocation with another X-Instruqt-Track-ID is 403.
+   */
+  @IsOptional()
+  @IsString()
+  BROKER_TRACK_TOKEN_TRACKS?: string;
+
   /** Single track token (name `default`), used when BROKER_TRACK_TOKENS is unset. */
   @IsOptional()
   @IsString()

@@ -1,4 +1,10 @@
-import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  createParamDecorator,
+  type ExecutionContext,
+  ForbiddenException,
+} from '@nestjs/common';
+import type { Principal } from '@broker/auth';
 import { type AllocationRequest, INPUT_LIMITS, SAFE_HEADER_VALUE } from '@broker/domain';
 import type { ProblemFieldError } from '@broker/platform';
 import { inputValidationError } from '../../common/validation/input-validation-error';
@@ -85,6 +91,22 @@ export function parseAllocationHeaders(headers: Headers): AllocationRequest {
     ...(namePrefix !== undefined ? { namePrefix } : {}),
     ...(trackName !== undefined ? { trackName } : {}),
   };
+}
+
+/**
+ * A track token bound to track slugs (BROKER_TRACK_TOKEN_TRACKS) allocates only for those: any
+ * other X-Instruqt-Track-ID, or none, is 403 TRACK_NOT_ALLOWED (the slug is not echoed back).
+ */
+export function assertTrackAllowed(principal: Principal, trackName: string | undefined): void {
+  if (principal.tracks === undefined) return;
+  if (trackName !== undefined && principal.tracks.includes(trackName)) return;
+  throw new ForbiddenException({
+    code: 'TRACK_NOT_ALLOWED',
+    message:
+      trackName === undefined
+        ? `This token is bound to tracks; send the ${HEADERS.trackName} header`
+        : `This token may not allocate for that ${HEADERS.trackName}`,
+  });
 }
 
 const headersOf = (ctx: ExecutionContext): Headers =>
