@@ -1,15 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { encodeCursor } from '@broker/domain';
 import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 import {
   authorised,
   type Endpoint,
   ENDPOINTS,
   METRICS_TOKEN,
-  TOKEN_OF,
   validHeaders,
 } from './testing/endpoints';
+import { forgedCursors, repeatedHeaderRequests } from './testing/malformed';
 import { type RawResponse, sendRaw } from './testing/raw-http';
 
 /**
@@ -56,35 +55,15 @@ function casesFor(e: Endpoint): BadRequest[] {
 
   // A header read as one value, sent twice: Node would join the values ("a, b") or keep the
   // first; each is refused before anything reads it, naming the header.
-  const token = e.auth === 'public' ? TRACK_TOKEN : TOKEN_OF[e.auth];
-  for (const [header, value] of [
-    ['Authorization', `Bearer ${token}`],
-    ['X-Request-ID', 'req-1'],
-    ['X-Instruqt-Sandbox-ID', 'stu-A'],
-    ['X-Track-ID', 'stu-A'],
-    ['X-Instruqt-Track-ID', 'lab'],
-    ['X-Sandbox-Name-Prefix', 'lab-'],
-    ['Idempotency-Key', 'key-1'],
-    ['Content-Type', 'application/json'],
-    ['Origin', 'http://127.0.0.1'],
-  ] as const) {
-    const others = Object.entries(validHeaders(e))
-      .filter(([name]) => name.toLowerCase() !== header.toLowerCase())
-      .map(([name, v]) => `${name}: ${v}`);
+  for (const [header, lines] of repeatedHeaderRequests(e)) {
     add({
       name: `repeated ${header}`,
-      rawHeaderLines: [...others, `${header}: ${value}`, `${header.toLowerCase()}: ${value}-2`],
+      rawHeaderLines: lines,
       status: 400,
-      code: 'VALIDATION_ERROR',
+      ...(header === 'Host' ? {} : { code: 'VALIDATION_ERROR' }),
       field: header,
     });
   }
-  add({
-    name: 'repeated Host',
-    rawHeaderLines: [...Object.entries(validHeaders(e)).map(([n, v]) => `${n}: ${v}`), 'Host: b'],
-    status: 400,
-    field: 'Host',
-  });
 
   // Names of Object.prototype members are dropped by class-transformer before the whitelist
   // sees them; routes without a query DTO take no query at all.
@@ -281,35 +260,7 @@ function casesFor(e: Endpoint): BadRequest[] {
   }
 
   if (e.cursorFilter !== undefined) {
-    // Well-formed cursors (base64url JSON of the right envelope) the server never issued.
-    const f = e.cursorFilter;
-    const key = (sk: string, pk = 'SBX#4711') => ({
-      PK: pk,
-      SK: 'META',
-      status_pk: 'available#00',
-      status_sk: sk,
-    });
-    const inner = (k: unknown) => encodeCursor('available|', { s: 0, k });
-    for (const [label, cursor] of [
-      ['position out of range', encodeCursor(f, { s: 99, i: null })],
-      ['position negative', encodeCursor(f, { s: -1, i: null })],
-      ['another filter', encodeCursor('status|deleted|', { s: 0, i: null })],
-      [
-        'version 2',
-        Buffer.from(JSON.stringify({ v: 2, f, p: { s: 0, i: null } })).toString('base64url'),
-      ],
-      ['position an array', encodeCursor(f, [0, 1])],
-      ['empty key value', encodeCursor(f, { s: 0, i: inner(key('')) })],
-      ['oversized key value', encodeCursor(f, { s: 0, i: inner(key('z'.repeat(1500))) })],
-      ['empty partition key', encodeCursor(f, { s: 0, i: inner(key('a', '')) })],
-      [
-        'key of another partition',
-        encodeCursor(f, { s: 0, i: inner({ ...key('a'), status_pk: 'deleted#00' }) }),
-      ],
-      ['extra key attributes', encodeCursor(f, { s: 0, i: inner({ ...key('a'), x: 'y' }) })],
-      ['event id of another shape', encodeCursor(f, 'not-an-event-id')],
-      ['nested deep', encodeCursor(f, JSON.parse('['.repeat(500) + ']'.repeat(500)) as unknown)],
-    ] as const) {
+    for (const [label, cursor] of forgedCursors(e.cursorFilter)) {
       add({
         name: `forged cursor: ${label}`,
         path: `${e.path}?cursor=${cursor}`,
