@@ -149,9 +149,14 @@ async function startApi(endpoint, tableName) {
       BROKER_API_TOKEN: token,
       BROKER_ADMIN_TOKEN: adminToken,
       LOG_LEVEL: args['log-level'] ?? 'info',
-      // The benchmark drives thousands of students from one client: keep the limiter out of the way.
+      // The benchmark drives thousands of students from one client and one token: keep the
+      // limiters (per student, per token, allocations per token) out of the way.
       RATE_LIMIT_PER_SEC: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      TOKEN_RATE_LIMIT_PER_SEC: '1000000',
+      TOKEN_RATE_LIMIT_BURST: '10000000',
+      ALLOCATION_LIMIT_PER_MIN: '1000000',
+      ALLOCATION_LIMIT_BURST: '1000000',
       ...apiEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

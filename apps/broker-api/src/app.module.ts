@@ -13,6 +13,7 @@ import {
   ProblemDetailsFilter,
 } from '@broker/platform';
 import { OPERATIONAL_PATHS } from './common/paths';
+import { QueryParametersGuard } from './common/validation/query-parameters.guard';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { apiSecrets } from './config/api-secrets';
 import { AdminModule } from './modules/admin/admin.module';
@@ -82,6 +83,7 @@ export class AppModule {
         // Rate limit first, so requests with bad tokens are limited too (by client IP).
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useExisting: BearerTokenGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
       ],
     };
   }

@@ -8,7 +8,7 @@ interface EventBody {
   sandbox_id: string | null;
   from: string | null;
   to: string | null;
-  actor: { kind: string; id: string };
+  actor: { kind: string; id: string; via: string | null };
   action: string;
   request_id: string | null;
   details: Record<string, unknown> | null;
@@ -75,7 +75,8 @@ describe('GET /v1/admin/events (e2e, dynalite)', () => {
       sandbox_id: allocated[0],
       from: 'allocated',
       to: 'pending_deletion',
-      actor: { kind: 'student', id: 'student-0' },
+      // The track token's configured name (TRACK_TOKEN is `lab`), never the token.
+      actor: { kind: 'student', id: 'student-0', via: 'lab' },
       action: 'release',
       request_id: 'release-1',
       details: null,
@@ -83,7 +84,7 @@ describe('GET /v1/admin/events (e2e, dynalite)', () => {
     expect(body.events[4]).toMatchObject({
       from: 'available',
       to: 'allocated',
-      actor: { kind: 'student', id: 'student-0' },
+      actor: { kind: 'student', id: 'student-0', via: 'lab' },
       request_id: 'alloc-0',
       details: { track: 'lab-events' },
     });

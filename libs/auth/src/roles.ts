@@ -12,4 +12,6 @@ export const ALL_ROLES: readonly Role[] = Object.values(Role);
 export interface Principal {
   readonly role: Role;
   readonly tokenName: string;
+  /** Track slugs a bound track token may serve (BROKER_TRACK_TOKEN_TRACKS); absent: any. */
+  readonly tracks?: readonly string[];
 }

@@ -69,3 +69,40 @@ describe('token configuration', () => {
     expect(productionTokenProblems({ track: [strong], admin: [strong2] })).toEqual([]);
   });
 });
+
+describe('track token bindings (BROKER_TRACK_TOKEN_TRACKS)', () => {
+  const trackTokens = 'dns:tok@en|with-0123456789,ipam:ipam-token-0123456789';
+
+  it('binds named track tokens to slugs; tokens containing @ and | keep their meaning', () => {
+    const tokens = resolveAuthTokens({ trackTokens, trackTokenTracks: 'dns:dns-lab|dns-lab-2' });
+    expect(tokens.track).toEqual([
+      { name: 'dns', token: 'tok@en|with-0123456789', tracks: ['dns-lab', 'dns-lab-2'] },
+      { name: 'ipam', token: 'ipam-token-0123456789' },
+    ]);
+    expect(resolveAuthTokens({ trackTokens }).track[0]).toEqual({
+      name: 'dns',
+      token: 'tok@en|with-0123456789',
+    });
+  });
+
+  it('reports unknown names, repeats, bad slugs and empty entries together, never a token', () => {
+    let error: unknown;
+    try {
+      resolveAuthTokens({
+        trackTokens,
+        trackTokenTracks: 'nope:a,dns:a,dns:b,ipam:bad slug,:x',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AuthConfigError);
+    const problems = (error as AuthConfigError).problems;
+    expect(problems).toEqual([
+      "BROKER_TRACK_TOKEN_TRACKS: 'nope' is not a configured track token name",
+      "BROKER_TRACK_TOKEN_TRACKS: 'dns' is bound twice; list all its slugs in one entry",
+      "BROKER_TRACK_TOKEN_TRACKS: 'ipam' has a slug outside [A-Za-z0-9._-] (1–256 chars)",
+      'BROKER_TRACK_TOKEN_TRACKS: entry 5 needs name:slug1|slug2',
+    ]);
+    expect(problems.join(' ')).not.toContain('0123456789');
+  });
+});

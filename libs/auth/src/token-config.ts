@@ -4,6 +4,8 @@ import { Role } from './roles';
 export interface NamedToken {
   readonly name: string;
   readonly token: string;
+  /** Track slugs this (track) token may serve; absent: any track. */
+  readonly tracks?: readonly string[];
 }
 
 export interface AuthTokens {
@@ -19,6 +21,51 @@ export interface AuthTokenSettings {
   readonly trackToken?: string | undefined;
   readonly adminTokens?: string | undefined;
   readonly adminToken?: string | undefined;
+  /**
+   * `name:slug1|slug2,name2:slug3` — binds named track tokens to the track slugs they may serve.
+   * A separate setting keyed by token name, so no existing token list (whose tokens may contain
+   * any printable character, `@` and `|` included) changes meaning.
+   */
+  readonly trackTokenTracks?: string | undefined;
+}
+
+const TRACK_SLUG = /^[A-Za-z0-9._-]{1,256}$/;
+
+/** Parses `name:slug1|slug2,…` into name → slugs, reporting every problem (never a token). */
+export function parseTrackBindings(
+  value: string,
+  setting: string,
+  trackNames: ReadonlySet<string>,
+  problems: string[],
+): Map<string, readonly string[]> {
+  const bindings = new Map<string, readonly string[]>();
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .forEach((entry, index) => {
+      const colon = entry.indexOf(':');
+      const name = colon > 0 ? entry.slice(0, colon).trim() : '';
+      const slugs =
+        colon > 0
+          ? entry
+              .slice(colon + 1)
+              .split('|')
+              .map((s) => s.trim())
+          : [];
+      if (!TOKEN_NAME.test(name) || slugs.length === 0) {
+        problems.push(`${setting}: entry ${index + 1} needs name:slug1|slug2`);
+      } else if (!trackNames.has(name)) {
+        problems.push(`${setting}: '${name}' is not a configured track token name`);
+      } else if (bindings.has(name)) {
+        problems.push(`${setting}: '${name}' is bound twice; list all its slugs in one entry`);
+      } else if (!slugs.every((slug) => TRACK_SLUG.test(slug))) {
+        problems.push(`${setting}: '${name}' has a slug outside [A-Za-z0-9._-] (1–256 chars)`);
+      } else {
+        bindings.set(name, [...new Set(slugs)]);
+      }
+    });
+  return bindings;
 }
 
 export const DEV_TOKENS = { track: 'dev-track-token', admin: 'dev-admin-token' } as const;
@@ -91,6 +138,7 @@ export function resolveAuthTokens(
     trackToken: 'BROKER_API_TOKEN',
     adminTokens: 'BROKER_ADMIN_TOKENS',
     adminToken: 'BROKER_ADMIN_TOKEN',
+    trackTokenTracks: 'BROKER_TRACK_TOKEN_TRACKS',
   },
 ): AuthTokens {
   const problems: string[] = [];
@@ -125,8 +173,23 @@ export function resolveAuthTokens(
   for (const { name } of track.filter((t) => adminValues.has(t.token))) {
     problems.push(`track token '${name}' is also an admin token; roles need distinct tokens`);
   }
+  const bindings =
+    settings.trackTokenTracks !== undefined && settings.trackTokenTracks.trim() !== ''
+      ? parseTrackBindings(
+          settings.trackTokenTracks,
+          names.trackTokenTracks,
+          new Set(track.map((t) => t.name)),
+          problems,
+        )
+      : new Map<string, readonly string[]>();
   if (problems.length > 0) throw new AuthConfigError(problems);
-  return { track, admin };
+  return {
+    track: track.map((t) => {
+      const tracks = bindings.get(t.name);
+      return tracks !== undefined ? { ...t, tracks } : t;
+    }),
+    admin,
+  };
 }
 
 /** Outside production, a role with no configured token gets its well-known dev token. */

@@ -7,6 +7,7 @@ interface StoredToken {
   readonly role: Role;
   readonly name: string;
   readonly digest: Buffer;
+  readonly tracks?: readonly string[];
 }
 
 /**
@@ -23,6 +24,7 @@ export class TokenVerifier {
         role: 'track' as const,
         name: t.name,
         digest: hashToken(t.token),
+        ...(t.tracks !== undefined ? { tracks: t.tracks } : {}),
       })),
       ...tokens.admin.map((t) => ({
         role: 'admin' as const,
@@ -38,7 +40,12 @@ export class TokenVerifier {
     for (const entry of this.stored) {
       if (timingSafeEqual(entry.digest, digest) && match === null) match = entry;
     }
-    return match === null ? null : { role: match.role, tokenName: match.name };
+    if (match === null) return null;
+    return {
+      role: match.role,
+      tokenName: match.name,
+      ...(match.tracks !== undefined ? { tracks: match.tracks } : {}),
+    };
   }
 
   /** Configured token names per role (for startup logs). */

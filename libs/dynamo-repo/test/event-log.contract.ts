@@ -23,7 +23,8 @@ function transition(sandboxId: string, extra: Partial<NewSandboxEvent> = {}): Ne
     sandboxId,
     from: SandboxStatus.Available,
     to: SandboxStatus.Allocated,
-    actor: { kind: 'student', id: `student-${sandboxId}` },
+    // `via`: the acting track token's name; admin events below have none and read back without.
+    actor: { kind: 'student', id: `student-${sandboxId}`, via: 'dns-lab' },
     action: 'allocate',
     requestId: `req-${sandboxId}`,
     details: { track: 'lab-1' },
@@ -93,7 +94,7 @@ export function describeEventLogContract(name: string, create: EventLogFactory):
         sandboxId: 'sbx-1',
         from: 'available',
         to: 'allocated',
-        actor: { kind: 'student', id: 'student-sbx-1' },
+        actor: { kind: 'student', id: 'student-sbx-1', via: 'dns-lab' },
         action: 'allocate',
         requestId: 'req-sbx-1',
         details: { track: 'lab-1' },

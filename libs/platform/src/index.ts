@@ -2,6 +2,7 @@ export * from './config/base-env';
 export * from './config/validate-env';
 export * from './http/fastify-http';
 export * from './http/request-id';
+export * from './http/request-shape';
 export * from './logging/logger-params';
 export * from './logging/structured-logger';
 export * from './persistence/persistence-config';

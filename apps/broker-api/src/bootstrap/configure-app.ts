@@ -4,9 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
   fastifyServerOptions,
+  type HttpMetricsRecorder,
   installHttpHooks,
   installHttpMetrics,
   maskSecrets,
+  replyWithProblem,
+  type UnroutedAnswer,
 } from '@broker/platform';
 import { API_METRICS, type ApiMetrics } from '../common/metrics/api-metrics';
 import { API_PREFIX, DOCS_PATH, OPENAPI_PATH, OPERATIONAL_PATHS } from '../common/paths';
@@ -24,6 +27,26 @@ export const CORS_ALLOWED_HEADERS = [
   'X-Request-ID',
 ] as const;
 
+/**
+ * Request headers the API reads as one value: a repeat is 400 VALIDATION_ERROR naming the header
+ * (Node would join `X-Instruqt-Sandbox-ID: a` and `X-Instruqt-Sandbox-ID: b` into "a, b", and
+ * keep only the first Authorization, Host or Content-Type). List-valued headers (Accept,
+ * X-Forwarded-For, Access-Control-Request-Headers, …) may repeat.
+ */
+export const SINGLE_VALUED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Content-Length',
+  'Host',
+  'Origin',
+  'X-Request-ID',
+  'X-Instruqt-Sandbox-ID',
+  'X-Track-ID',
+  'X-Instruqt-Track-ID',
+  'X-Sandbox-Name-Prefix',
+  'Idempotency-Key',
+] as const;
+
 /** Response headers a browser script may read. */
 export const CORS_EXPOSED_HEADERS = [
   'X-Request-ID',
@@ -36,14 +59,25 @@ export const CORS_EXPOSED_HEADERS = [
 /** Options for NestFactory.create / createNestApplication: our hooks own body parsing. */
 export const NEST_APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
 
+/**
+ * Answers made before routing are reported by the adapter's server options, which exist before
+ * the app (and its metrics registry) does; configureApp connects them to the metrics.
+ */
+const unroutedSinks = new WeakMap<FastifyAdapter, { recorder?: HttpMetricsRecorder }>();
+
 export function createFastifyAdapter(config: ApiConfig): FastifyAdapter {
-  return new FastifyAdapter(
+  const sink: { recorder?: HttpMetricsRecorder } = {};
+  const adapter = new FastifyAdapter(
     fastifyServerOptions({
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
       hsts: config.nodeEnv === 'production',
+      timeouts: config.timeouts,
+      onUnroutedAnswer: (answer: UnroutedAnswer) => sink.recorder?.unrouted(answer),
     }),
   );
+  unroutedSinks.set(adapter, sink);
+  return adapter;
 }
 
 /**
@@ -62,10 +96,15 @@ export function configureApp(app: NestFastifyApplication, config: ApiConfig): vo
     docsPaths: [DOCS_PATH],
     hsts: config.nodeEnv === 'production',
     ignoreOtherBodies: true,
+    singleValuedHeaders: SINGLE_VALUED_HEADERS,
+    maxJsonDepth: config.jsonMaxDepth,
   });
-  installHttpMetrics(app.getHttpAdapter().getInstance(), {
+  const recorder = installHttpMetrics(app.getHttpAdapter().getInstance(), {
     registry: app.get<ApiMetrics>(API_METRICS).registry,
   });
+  const sink = unroutedSinks.get(app.getHttpAdapter() as unknown as FastifyAdapter);
+  if (sink !== undefined) sink.recorder = recorder;
+  refuseQueryOnDocs(app);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: OPERATIONAL_PATHS.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
   });
@@ -99,6 +138,35 @@ export function configureApp(app: NestFastifyApplication, config: ApiConfig): vo
       yamlDocumentUrl: `${API_PREFIX}/openapi.yaml`,
     });
   }
+}
+
+/** Pages served by @nestjs/swagger outside Nest's guards and pipes; they take no query either. */
+const DOCS_PAGES: ReadonlySet<string> = new Set([
+  DOCS_PATH,
+  `${DOCS_PATH}/`,
+  OPENAPI_PATH,
+  `/${API_PREFIX}/openapi.yaml`,
+]);
+
+/**
+ * Every Nest route refuses unknown query parameters (QueryParametersGuard, the validation pipe);
+ * the docs pages are plain Fastify routes, so the same rule is a hook here.
+ */
+function refuseQueryOnDocs(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const query = request.url.indexOf('?');
+    if (query < 0 || !DOCS_PAGES.has(request.url.slice(0, query))) {
+      done();
+      return;
+    }
+    void replyWithProblem(request, reply, {
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      detail: 'This endpoint takes no query parameters',
+      errors: [{ field: 'query', message: 'must be empty' }],
+    });
+  });
 }
 
 /** The startup line main.ts writes: where the API listens and its config with secrets masked. */

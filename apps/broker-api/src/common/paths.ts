@@ -10,3 +10,6 @@ export const OPERATIONAL_PATHS = [LIVENESS_PATH, READINESS_PATH, METRICS_PATH] a
 export const API_PREFIX = 'v1';
 export const DOCS_PATH = `/${API_PREFIX}/docs`;
 export const OPENAPI_PATH = `/${API_PREFIX}/openapi.json`;
+
+/** The allocation route template (POST), which the per-token allocation limit counts. */
+export const ALLOCATE_ROUTE = `/${API_PREFIX}/allocate`;

@@ -101,7 +101,15 @@ describe('loadApiConfig', () => {
 describe('loadApiConfig: protection settings', () => {
   it('defaults the rate limit, metrics cache and leaves /metrics open', () => {
     const config = loadApiConfig({});
-    expect(config.rateLimit).toEqual({ perSec: 50, burst: 200, maxKeys: 50_000 });
+    expect(config.rateLimit).toEqual({
+      perSec: 50,
+      burst: 200,
+      maxKeys: 50_000,
+      // Per token: every student of a lab together; allocations fit a 300-student class start
+      // with one retry each, then 300 a minute.
+      token: { perSec: 200, burst: 2000 },
+      allocation: { perMin: 300, burst: 600 },
+    });
     expect(config.metrics).toEqual({ poolCacheMs: 15_000 });
   });
 
@@ -116,5 +124,23 @@ describe('loadApiConfig: protection settings', () => {
     expect(
       problems({ NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://a.example, *', ...strong }),
     ).toEqual([expect.stringMatching(/^CORS_ALLOWED_ORIGINS: the wildcard/)]);
+  });
+});
+
+describe('loadApiConfig: server deadlines', () => {
+  it('defaults to 10 s headers, 30 s request, 65 s keep-alive (above an ALB idle timeout of 60 s)', () => {
+    expect(loadApiConfig({}).timeouts).toEqual({
+      headersMs: 10_000,
+      requestMs: 30_000,
+      keepAliveMs: 65_000,
+    });
+    expect(loadApiConfig({}).jsonMaxDepth).toBe(32);
+  });
+
+  it('refuses a headers deadline longer than the request deadline (Node would throw)', () => {
+    expect(problems({ HTTP_HEADERS_TIMEOUT_SEC: '40', HTTP_REQUEST_TIMEOUT_SEC: '30' })).toContain(
+      'HTTP_HEADERS_TIMEOUT_SEC must not exceed HTTP_REQUEST_TIMEOUT_SEC',
+    );
+    expect(loadApiConfig({ HTTP_REQUEST_TIMEOUT_SEC: '0' }).timeouts.requestMs).toBe(0);
   });
 });

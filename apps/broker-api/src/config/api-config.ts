@@ -23,6 +23,13 @@ export interface ApiConfig {
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  readonly jsonMaxDepth: number;
+  /** Server deadlines in ms (headers, whole request, idle keep-alive). */
+  readonly timeouts: {
+    readonly headersMs: number;
+    readonly requestMs: number;
+    readonly keepAliveMs: number;
+  };
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
   readonly swaggerEnabled: boolean;
@@ -33,7 +40,15 @@ export interface ApiConfig {
   readonly adminJobWaitMs: number;
   readonly adminStatsCacheMs: number;
   /** Token bucket per caller; see RateLimitModule. */
-  readonly rateLimit: { readonly perSec: number; readonly burst: number; readonly maxKeys: number };
+  readonly rateLimit: {
+    readonly perSec: number;
+    readonly burst: number;
+    readonly maxKeys: number;
+    /** Overall bucket per token (all its students together). */
+    readonly token: { readonly perSec: number; readonly burst: number };
+    /** Allocation requests per track token. */
+    readonly allocation: { readonly perMin: number; readonly burst: number };
+  };
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
 }
@@ -77,12 +92,21 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       trackToken: env['BROKER_API_TOKEN'],
       adminTokens: env['BROKER_ADMIN_TOKENS'],
       adminToken: env['BROKER_ADMIN_TOKEN'],
+      trackTokenTracks: env['BROKER_TRACK_TOKEN_TRACKS'],
     });
   } catch (error) {
     problems.push(...problemsOf(error));
   }
   if (parsed?.NODE_ENV === 'production' && /(^|,)\s*\*\s*(,|$)/.test(parsed.CORS_ALLOWED_ORIGINS)) {
     problems.push('CORS_ALLOWED_ORIGINS: the wildcard * is refused in production; list origins');
+  }
+  if (
+    parsed !== undefined &&
+    parsed.HTTP_REQUEST_TIMEOUT_SEC > 0 &&
+    parsed.HTTP_HEADERS_TIMEOUT_SEC > parsed.HTTP_REQUEST_TIMEOUT_SEC
+  ) {
+    // Node refuses a header deadline longer than the request deadline.
+    problems.push('HTTP_HEADERS_TIMEOUT_SEC must not exceed HTTP_REQUEST_TIMEOUT_SEC');
   }
   if (parsed && tokens) {
     if (parsed.NODE_ENV === 'production') {
@@ -100,6 +124,12 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    jsonMaxDepth: parsed.JSON_MAX_DEPTH,
+    timeouts: {
+      headersMs: Math.round(parsed.HTTP_HEADERS_TIMEOUT_SEC * 1000),
+      requestMs: Math.round(parsed.HTTP_REQUEST_TIMEOUT_SEC * 1000),
+      keepAliveMs: Math.round(parsed.HTTP_KEEP_ALIVE_TIMEOUT_SEC * 1000),
+    },
     corsOrigins: parsed.CORS_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
@@ -114,6 +144,11 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       perSec: parsed.RATE_LIMIT_PER_SEC,
       burst: parsed.RATE_LIMIT_BURST,
       maxKeys: parsed.RATE_LIMIT_MAX_KEYS,
+      token: { perSec: parsed.TOKEN_RATE_LIMIT_PER_SEC, burst: parsed.TOKEN_RATE_LIMIT_BURST },
+      allocation: {
+        perMin: parsed.ALLOCATION_LIMIT_PER_MIN,
+        burst: parsed.ALLOCATION_LIMIT_BURST,
+      },
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

@@ -49,6 +49,14 @@ export class ApiEnv extends JobRequestEnv {
   @IsString()
   BROKER_TRACK_TOKENS?: string;
 
+  /**
+   * Binds named track tokens to the track slugs they may serve: `name:slug1|slug2,name2:slug3`
+   * (validated with the token lists); an allocation with another X-Instruqt-Track-ID is 403.
+   */
+  @IsOptional()
+  @IsString()
+  BROKER_TRACK_TOKEN_TRACKS?: string;
+
   /** Single track token (name `default`), used when BROKER_TRACK_TOKENS is unset. */
   @IsOptional()
   @IsString()
@@ -96,12 +104,81 @@ export class ApiEnv extends JobRequestEnv {
   @Max(1_000_000)
   RATE_LIMIT_BURST = 200;
 
+  /**
+   * Overall bucket per token (every request made with one track or admin token, all students
+   * together), on top of the per-student bucket: refill in requests/s.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1_000_000)
+  TOKEN_RATE_LIMIT_PER_SEC = 200;
+
+  /** Capacity of the overall per-token bucket. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  TOKEN_RATE_LIMIT_BURST = 2000;
+
+  /**
+   * Allocation requests (POST /v1/allocate, repeats included) per track token: refill per minute.
+   * Bounds how fast one token can drain the pool with made-up student ids.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1_000_000)
+  ALLOCATION_LIMIT_PER_MIN = 300;
+
+  /** Allocation requests one track token may make at once: a 300-student class start, each retrying once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ALLOCATION_LIMIT_BURST = 600;
+
   /** Most buckets kept in memory (least recently used evicted); bounds memory per process. */
   @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(10_000_000)
   RATE_LIMIT_MAX_KEYS = 50_000;
+
+  /**
+   * Deadline for the request line and headers (Node `headersTimeout`); a client still sending
+   * headers after it gets 408 problem+json and the connection is closed. 0 disables.
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(600)
+  HTTP_HEADERS_TIMEOUT_SEC = 10;
+
+  /** Deadline for the whole request, body included (Node/Fastify `requestTimeout`); 0 disables. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3600)
+  HTTP_REQUEST_TIMEOUT_SEC = 30;
+
+  /**
+   * How long an idle keep-alive connection stays open (Node/Fastify `keepAliveTimeout`). Behind an
+   * ALB keep it above the ALB's idle timeout (60 s by default), so the ALB, not the API, closes
+   * idle connections and never sends a request down a connection the API is closing (a 502).
+   */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(3600)
+  HTTP_KEEP_ALIVE_TIMEOUT_SEC = 65;
+
+  /** Deepest array/object nesting accepted in a JSON body; deeper is 400 JSON_TOO_DEEP. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  JSON_MAX_DEPTH = 32;
 
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()

@@ -40,11 +40,27 @@ export function decodeCursor(raw: string, filter: string, maxLength = 4096): unk
   return p;
 }
 
-/** A flat record of string values (a DynamoDB key of string attributes), or null. */
+/**
+ * DynamoDB refuses key attributes that are empty or longer than 1,024 bytes (sort key; 2,048 for
+ * a partition key): a cursor carrying one is forged, and must be a 400, not the engine's
+ * ValidationException (a 500).
+ */
+export const MAX_CURSOR_KEY_VALUE_BYTES = 1024;
+
+/**
+ * A flat record of string values usable as a DynamoDB key (each non-empty and at most
+ * MAX_CURSOR_KEY_VALUE_BYTES bytes, at most 8 attributes), or null.
+ */
 export function asStringRecord(value: unknown): Record<string, string> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const entries = Object.entries(value as Record<string, unknown>);
-  return entries.every(([, v]) => typeof v === 'string')
+  if (entries.length > 8) return null;
+  return entries.every(
+    ([, v]) =>
+      typeof v === 'string' &&
+      v.length > 0 &&
+      Buffer.byteLength(v, 'utf8') <= MAX_CURSOR_KEY_VALUE_BYTES,
+  )
     ? (Object.fromEntries(entries) as Record<string, string>)
     : null;
 }

@@ -12,6 +12,12 @@ export type SandboxEventType =
 export interface EventActor {
   readonly kind: 'student' | 'admin' | 'job' | 'system';
   readonly id: string;
+  /**
+   * The configured name of the bearer token the request came with (never the token itself):
+   * which lab's track token acted for a student. Absent for jobs and for events recorded before
+   * it existed.
+   */
+  readonly via?: string;
 }
 
 export interface SandboxEvent {

@@ -38,6 +38,8 @@ export type EventItem = {
   to_status?: SandboxStatus;
   actor_kind: EventActor['kind'];
   actor_id: string;
+  /** The acting token's name (EventActor.via); absent when the event has none. */
+  actor_via?: string;
   action: string;
   request_id?: string;
   details?: Record<string, string | number | boolean | null>;
@@ -59,6 +61,7 @@ export function toEventItem(event: SandboxEvent, retentionSeconds: number): Even
     ...(event.to !== undefined ? { to_status: event.to } : {}),
     actor_kind: event.actor.kind,
     actor_id: event.actor.id,
+    ...(event.actor.via !== undefined ? { actor_via: event.actor.via } : {}),
     action: event.action,
     ...(event.requestId !== undefined ? { request_id: event.requestId } : {}),
     ...(event.details !== undefined && Object.keys(event.details).length > 0
@@ -80,7 +83,11 @@ export function toSandboxEvent(item: Record<string, unknown>): SandboxEvent {
       ? { from: item['from_status'] as SandboxStatus }
       : {}),
     ...(typeof item['to_status'] === 'string' ? { to: item['to_status'] as SandboxStatus } : {}),
-    actor: { kind: item['actor_kind'] as EventActor['kind'], id: String(item['actor_id']) },
+    actor: {
+      kind: item['actor_kind'] as EventActor['kind'],
+      id: String(item['actor_id']),
+      ...(typeof item['actor_via'] === 'string' ? { via: item['actor_via'] } : {}),
+    },
     action: String(item['action']),
     ...(typeof item['request_id'] === 'string' ? { requestId: item['request_id'] } : {}),
     ...(details && typeof details === 'object'

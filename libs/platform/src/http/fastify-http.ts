@@ -6,9 +6,11 @@ import type {
   FastifyServerOptions,
   RawRequestDefaultExpression,
 } from 'fastify';
+import { BadRequestException } from '@nestjs/common';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { REQUEST_ID_HEADER, newRequestId, resolveRequestId } from './request-id';
+import { jsonNestsDeeperThan, repeatedHeaders, singleValuedHeaderMap } from './request-shape';
 
 export interface FastifyServerSettings {
   /** Largest accepted request body in bytes. */
@@ -17,6 +19,44 @@ export interface FastifyServerSettings {
   readonly trustProxy?: boolean | number | string;
   /** HSTS on the few answers Fastify gives before any hook runs (bad URL, over-long id). */
   readonly hsts?: boolean;
+  /** Server deadlines; absent: Node's and Fastify's defaults (no request deadline at all). */
+  readonly timeouts?: ServerTimeouts;
+  /**
+   * Told about every answer given before routing, where no Fastify hook runs: bad URLs and
+   * over-long path parameters (`seconds` known), and requests Node's parser refused or timed out
+   * (`method` `OTHER`, `seconds` undefined). Lets the app count them without platform knowing
+   * the app's metrics.
+   */
+  readonly onUnroutedAnswer?: (answer: UnroutedAnswer) => void;
+}
+
+/** Deadlines of the HTTP server, in milliseconds (0 disables one). */
+export interface ServerTimeouts {
+  /** Until the request headers are complete (Node `headersTimeout`). */
+  readonly headersMs: number;
+  /** Until the whole request, body included, is received (Node/Fastify `requestTimeout`). */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open (Node/Fastify `keepAliveTimeout`). */
+  readonly keepAliveMs: number;
+}
+
+/** An answer made before routing (see `FastifyServerSettings.onUnroutedAnswer`). */
+export interface UnroutedAnswer {
+  readonly method: string;
+  readonly status: number;
+  readonly code: string;
+  /** Undefined for requests Node's parser refused (no request, no start time). */
+  readonly seconds: number | undefined;
+}
+
+/**
+ * How often Node checks the header and request deadlines: a quarter of the shorter one, between
+ * 100 ms and Node's default of 30 s (so a deadline fires at most 25% late).
+ */
+export function connectionsCheckingInterval(timeouts: ServerTimeouts): number {
+  const deadlines = [timeouts.headersMs, timeouts.requestMs].filter((ms) => ms > 0);
+  if (deadlines.length === 0) return 30_000;
+  return Math.min(30_000, Math.max(100, Math.floor(Math.min(...deadlines) / 4)));
 }
 
 /**
@@ -24,18 +64,47 @@ export interface FastifyServerSettings {
  * pino-http's `genReqId`), so Fastify, pino-http and the error filter all see the same `req.id`.
  */
 export function fastifyServerOptions(settings: FastifyServerSettings): FastifyServerOptions {
+  const timeouts = settings.timeouts;
   return {
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustProxy ?? false,
+    ...(timeouts !== undefined
+      ? {
+          requestTimeout: timeouts.requestMs,
+          keepAliveTimeout: timeouts.keepAliveMs,
+          http: {
+            headersTimeout: timeouts.headersMs,
+            requestTimeout: timeouts.requestMs,
+            connectionsCheckingInterval: connectionsCheckingInterval(timeouts),
+          },
+        }
+      : {}),
     requestIdHeader: false,
     genReqId: (req: RawRequestDefaultExpression) => resolveRequestId(req.headers['x-request-id']),
     // One request line comes from pino-http; Fastify's own logger stays off.
     logger: false,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+      const answer = answerClientError(error, socket);
+      if (answer !== undefined) {
+        settings.onUnroutedAnswer?.({ method: 'OTHER', ...answer, seconds: undefined });
+      }
+    },
     // Malformed URL encoding (`/%`) and over-long path parameters: problem+json, not Fastify's JSON.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode ?? 400;
       const code = status === 414 ? 'URI_TOO_LONG' : 'MALFORMED_REQUEST';
+      if (settings.onUnroutedAnswer !== undefined) {
+        const notify = settings.onUnroutedAnswer;
+        const started = performance.now();
+        reply.raw.once('finish', () => {
+          notify({
+            method: request.method,
+            status,
+            code,
+            seconds: (performance.now() - started) / 1000,
+          });
+        });
+      }
       void reply
         .code(status)
         .headers(securityHeaders(false, settings.hsts === true))
@@ -48,7 +117,33 @@ export function fastifyServerOptions(settings: FastifyServerSettings): FastifySe
 
 const PROBLEM_CONTENT_TYPE_UTF8 = 'application/problem+json; charset=utf-8';
 
-function problemBody(status: number, code: string, detail: string, requestId: string): string {
+/**
+ * Answers from a Fastify hook in the problem+json envelope (hooks outside Nest's routes do not
+ * reach ProblemDetailsFilter). The request-id and security-header hooks still apply.
+ */
+export function replyWithProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: {
+    status: number;
+    code: string;
+    detail: string;
+    errors?: readonly { field: string; message: string }[];
+  },
+): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE_UTF8)
+    .send(problemBody(problem.status, problem.code, problem.detail, request.id, problem.errors));
+}
+
+function problemBody(
+  status: number,
+  code: string,
+  detail: string,
+  requestId: string,
+  errors?: readonly { field: string; message: string }[],
+): string {
   return JSON.stringify({
     type: `https://sandbox-broker.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: STATUS_CODES[status] ?? 'Bad Request',
@@ -56,6 +151,7 @@ function problemBody(status: number, code: string, detail: string, requestId: st
     detail,
     code,
     request_id: requestId,
+    ...(errors !== undefined ? { errors } : {}),
   });
 }
 
@@ -69,8 +165,11 @@ const CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string }>> 
  * garbage) never reach Fastify's routing: answer them in the same problem+json envelope, with the
  * request id and security headers, instead of Fastify's default JSON.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+export function answerClientError(
+  error: Error & { code?: string },
+  socket: Socket,
+): { status: number; code: string } | undefined {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return undefined;
   const { status, code } = CLIENT_ERRORS[error.code ?? ''] ?? {
     status: 400,
     code: 'MALFORMED_REQUEST',
@@ -91,6 +190,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
         .join('') +
       `\r\n${body}`,
   );
+  return { status, code };
 }
 
 export interface HttpHookSettings {
@@ -100,7 +200,17 @@ export interface HttpHookSettings {
   readonly hsts?: boolean;
   /** Accept and drop bodies of any non-JSON content type instead of answering 415. */
   readonly ignoreOtherBodies?: boolean;
+  /**
+   * Headers read as one value: sent more than once, the request is refused with 400
+   * VALIDATION_ERROR naming them, before routing, guards or handlers (so nothing changes).
+   */
+  readonly singleValuedHeaders?: readonly string[];
+  /** Deepest array/object nesting a JSON body may have (default 32); deeper: 400 JSON_TOO_DEEP. */
+  readonly maxJsonDepth?: number;
 }
+
+/** Default of `HttpHookSettings.maxJsonDepth`: far beyond any body the broker reads. */
+export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP =
@@ -148,12 +258,30 @@ export function installHttpHooks(fastify: FastifyInstance, settings: HttpHookSet
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  const singleValued = singleValuedHeaderMap(settings.singleValuedHeaders ?? []);
+  if (singleValued.size > 0) {
+    fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+      const repeated = repeatedHeaders(request.raw.rawHeaders, singleValued);
+      if (repeated.length === 0) {
+        done();
+        return;
+      }
+      void replyWithProblem(request, reply, {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        detail: `The ${repeated.join(', ')} header must be sent once`,
+        errors: repeated.map((field) => ({ field, message: 'must be sent once, not repeated' })),
+      });
+    });
+  }
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
     const isDocs = docsPaths.some((path) => request.url.startsWith(path));
     void reply.headers(securityHeaders(isDocs, settings.hsts === true));
     done(null, payload);
   });
-  // Fastify's own parser (prototype-poisoning safe), except that an empty body is no body.
+  const maxJsonDepth = settings.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  // Fastify's own parser (secure-json-parse: prototype-poisoning safe), except that an empty body
+  // is no body and nesting is bounded before anything recurses over the parsed value.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
@@ -163,6 +291,16 @@ export function installHttpHooks(fastify: FastifyInstance, settings: HttpHookSet
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') {
         done(null, undefined);
+        return;
+      }
+      if (jsonNestsDeeperThan(text, maxJsonDepth)) {
+        done(
+          new BadRequestException({
+            code: 'JSON_TOO_DEEP',
+            message: `The JSON body nests deeper than ${maxJsonDepth} levels`,
+          }),
+          undefined,
+        );
         return;
       }
       // Fastify's parser reports through `done`; its return value carries nothing.

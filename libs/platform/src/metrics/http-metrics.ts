@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { UnroutedAnswer } from '../http/fastify-http';
 
 /** The original broker's request histogram name and buckets (it declared them, never observed). */
 export const REQUEST_LATENCY_METRIC = 'broker_request_latency_seconds';
@@ -8,6 +9,10 @@ export const REQUEST_LATENCY_BUCKETS: readonly number[] = [
 ];
 /** The `endpoint` label of requests that matched no route (404s): one series, not one per URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
+/** The `endpoint` label of answers made before routing (malformed URL, over-long path id). */
+export const UNROUTED = 'unrouted';
+/** Answers to requests Node's HTTP parser refused or timed out (no method, route or duration). */
+export const UNPARSED_RESPONSES_METRIC = 'broker_unparsed_responses_total';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -19,13 +24,22 @@ export interface HttpMetricsSettings {
 
 type Observer = { observe(value: number): void };
 
+/** Returned by `installHttpMetrics`: records what the routed hooks cannot see. */
+export interface HttpMetricsRecorder {
+  /** Pass as `fastifyServerOptions({ onUnroutedAnswer })` (late-bound: see configure-app). */
+  unrouted(answer: UnroutedAnswer): void;
+}
+
 /**
  * Observes every response's duration labelled by method, route template (`/v1/sandboxes/:id`,
  * never the raw URL) and status. Label values come from bounded sets only (registered routes,
  * known methods, status codes), and each label child is cached, so a request costs a Map lookup
  * and one observe.
  */
-export function installHttpMetrics(fastify: FastifyInstance, settings: HttpMetricsSettings): void {
+export function installHttpMetrics(
+  fastify: FastifyInstance,
+  settings: HttpMetricsSettings,
+): HttpMetricsRecorder {
   const histogram = new Histogram({
     name: settings.name ?? REQUEST_LATENCY_METRIC,
     help: 'HTTP request duration by method, route template and status',
@@ -33,18 +47,40 @@ export function installHttpMetrics(fastify: FastifyInstance, settings: HttpMetri
     buckets: [...(settings.buckets ?? REQUEST_LATENCY_BUCKETS)],
     registers: [settings.registry],
   });
+  const unparsed = new Counter({
+    name: UNPARSED_RESPONSES_METRIC,
+    help: 'Answers to requests the HTTP parser refused or that missed a deadline, by status and code',
+    labelNames: ['status', 'code'],
+    registers: [settings.registry],
+  });
   const children = new Map<string, Observer>();
-  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-    const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
-    const endpoint = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const status = reply.statusCode;
+  const observe = (rawMethod: string, endpoint: string, status: number, seconds: number) => {
+    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : 'OTHER';
     const key = `${method} ${status} ${endpoint}`;
     let child = children.get(key);
     if (child === undefined) {
       child = histogram.labels({ method, endpoint, status: String(status) });
       children.set(key, child);
     }
-    child.observe(reply.elapsedTime / 1000);
+    child.observe(seconds);
+  };
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+    observe(
+      request.method,
+      request.routeOptions.url ?? UNMATCHED_ROUTE,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
+  return {
+    unrouted: (answer) => {
+      if (answer.seconds === undefined) {
+        // Status and code come from a fixed table in answerClientError: a bounded label set.
+        unparsed.inc({ status: String(answer.status), code: answer.code });
+      } else {
+        observe(answer.method, UNROUTED, answer.status, answer.seconds);
+      }
+    },
+  };
 }

@@ -122,6 +122,20 @@ export class ApiMetrics {
     ['job', 'outcome'],
   );
 
+  private readonly tokenLimitCounters = {
+    requests: this.counter(
+      'broker_token_requests_limited_total',
+      "Requests refused because their token's overall bucket was empty, by token name",
+      ['token'],
+    ),
+    allocations: this.counter(
+      'broker_token_allocations_limited_total',
+      "Allocations refused because their token's allocation bucket was empty (a spike of new " +
+        'students from one token), by token name',
+      ['token'],
+    ),
+  } as const;
+
   private poolSource: PoolCountsSource | undefined;
   private poolRefreshedAtMs = Number.NEGATIVE_INFINITY;
   private poolRefreshing: Promise<void> | undefined;
@@ -132,8 +146,14 @@ export class ApiMetrics {
       readonly poolCacheMs: number;
       readonly now?: () => number;
       readonly onPoolError?: (error: unknown) => void;
+      /** Track token names: their limit counters start at 0 so alerts work from boot. */
+      readonly tokenNames?: readonly string[];
     } = { poolCacheMs: 15_000 },
   ) {
+    for (const token of settings.tokenNames ?? []) {
+      this.tokenLimitCounters.requests.labels({ token }).inc(0);
+      this.tokenLimitCounters.allocations.labels({ token }).inc(0);
+    }
     collectDefaultMetrics({ register: this.registry });
     for (const outcome of ALLOCATION_OUTCOMES) {
       const counter = this.allocateTotal.labels({ outcome });
@@ -166,6 +186,11 @@ export class ApiMetrics {
 
   release(outcome: ReleaseOutcome): void {
     this.releaseCounters.get(outcome)?.inc();
+  }
+
+  /** A token's overall or allocation bucket refused a request (label: configured name). */
+  tokenLimited(limit: 'requests' | 'allocations', tokenName: string): void {
+    this.tokenLimitCounters[limit].inc({ token: tokenName });
   }
 
   /** An admin run request recorded, refused, or marked expired by this API task. */

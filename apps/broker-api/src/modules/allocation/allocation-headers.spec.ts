@@ -41,4 +41,18 @@ describe('allocation headers', () => {
       message: 'Invalid header X-Sandbox-Name-Prefix',
     });
   });
+
+  it('refuses a list where one id is expected, but not in the opaque idempotency key', () => {
+    expect(
+      errorOf(() => parseStudentId({ 'x-instruqt-sandbox-id': 'stu-A, stu-B' })),
+    ).toMatchObject({
+      errors: [{ field: 'X-Instruqt-Sandbox-ID', message: 'must be a single value (no commas)' }],
+    });
+    expect(
+      errorOf(() => parseAllocationHeaders({ 'x-track-id': 's', 'x-instruqt-track-id': 'a,b' })),
+    ).toMatchObject({ errors: [{ field: 'X-Instruqt-Track-ID' }] });
+    expect(
+      parseAllocationHeaders({ 'x-track-id': 's', 'idempotency-key': 'k,1' }).idempotencyKey,
+    ).toBe('k,1');
+  });
 });

@@ -1,4 +1,10 @@
-import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  createParamDecorator,
+  type ExecutionContext,
+  ForbiddenException,
+} from '@nestjs/common';
+import type { Principal } from '@broker/auth';
 import { type AllocationRequest, INPUT_LIMITS, SAFE_HEADER_VALUE } from '@broker/domain';
 import type { ProblemFieldError } from '@broker/platform';
 import { inputValidationError } from '../../common/validation/input-validation-error';
@@ -21,17 +27,25 @@ function read(headers: Headers, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/**
+ * `commaAllowed`: a comma is refused where a list is never legal (student ids, track slugs, name
+ * prefixes: "stu-A, stu-B" is two values, not one id); Idempotency-Key is opaque and may hold one.
+ * Repeated headers are refused before routing (SINGLE_VALUED_HEADERS in bootstrap).
+ */
 function check(
   field: string,
   value: string | undefined,
   maxLength: number,
   errors: ProblemFieldError[],
+  commaAllowed = false,
 ): void {
   if (value === undefined) return;
   if (value.length > maxLength) {
     errors.push({ field, message: `must be at most ${maxLength} characters` });
   } else if (!SAFE_HEADER_VALUE.test(value)) {
     errors.push({ field, message: 'must contain printable ASCII characters only' });
+  } else if (!commaAllowed && value.includes(',')) {
+    errors.push({ field, message: 'must be a single value (no commas)' });
   }
 }
 
@@ -69,7 +83,7 @@ export function parseAllocationHeaders(headers: Headers): AllocationRequest {
   const idempotencyKey = read(headers, HEADERS.idempotencyKey);
   check(HEADERS.trackName, trackName, INPUT_LIMITS.trackNameMaxLength, errors);
   check(HEADERS.namePrefix, namePrefix, INPUT_LIMITS.namePrefixMaxLength, errors);
-  check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors);
+  check(HEADERS.idempotencyKey, idempotencyKey, INPUT_LIMITS.idempotencyKeyMaxLength, errors, true);
   if (errors.length > 0) throw inputValidationError(errors);
   return {
     studentId,
@@ -77,6 +91,22 @@ export function parseAllocationHeaders(headers: Headers): AllocationRequest {
     ...(namePrefix !== undefined ? { namePrefix } : {}),
     ...(trackName !== undefined ? { trackName } : {}),
   };
+}
+
+/**
+ * A track token bound to track slugs (BROKER_TRACK_TOKEN_TRACKS) allocates only for those: any
+ * other X-Instruqt-Track-ID, or none, is 403 TRACK_NOT_ALLOWED (the slug is not echoed back).
+ */
+export function assertTrackAllowed(principal: Principal, trackName: string | undefined): void {
+  if (principal.tracks === undefined) return;
+  if (trackName !== undefined && principal.tracks.includes(trackName)) return;
+  throw new ForbiddenException({
+    code: 'TRACK_NOT_ALLOWED',
+    message:
+      trackName === undefined
+        ? `This token is bound to tracks; send the ${HEADERS.trackName} header`
+        : `This token may not allocate for that ${HEADERS.trackName}`,
+  });
 }
 
 const headersOf = (ctx: ExecutionContext): Headers =>

@@ -15,11 +15,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AllocationRequest } from '@broker/domain';
-import { Roles } from '@broker/auth';
+import { CurrentPrincipal, type Principal, Roles } from '@broker/auth';
 import { RequestId } from '../../common/decorators/request-id.decorator';
 import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
-import { AllocationHeaders, HEADERS, StudentId } from './allocation-headers';
+import { AllocationHeaders, assertTrackAllowed, HEADERS, StudentId } from './allocation-headers';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { SandboxResponseDto } from './dto/sandbox-response.dto';
 import { toReleaseResponse, toSandboxResponse } from './sandbox.presenter';
@@ -69,12 +69,18 @@ export class AllocationController {
   })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'MISSING_SANDBOX_ID / VALIDATION_ERROR' })
   @ApiConflictResponse({ type: ProblemDto, description: 'NO_SANDBOXES_AVAILABLE (Retry-After)' })
+  @ApiForbiddenResponse({
+    type: ProblemDto,
+    description: 'TRACK_NOT_ALLOWED: the token is bound to other track slugs',
+  })
   async allocate(
     @AllocationHeaders() request: AllocationRequest,
     @RequestId() requestId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SandboxResponseDto> {
-    const result = await this.allocateSandbox.execute(request, requestId);
+    assertTrackAllowed(principal, request.trackName);
+    const result = await this.allocateSandbox.execute(request, requestId, principal.tokenName);
     void reply.status(result.created ? 201 : 200);
     return toSandboxResponse(result.sandbox);
   }
@@ -105,7 +111,10 @@ export class AllocationController {
     @SandboxIdParam() sandboxId: string,
     @StudentId() studentId: string,
     @RequestId() requestId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ReleaseResponseDto> {
-    return toReleaseResponse(await this.releaseSandbox.execute(sandboxId, studentId, requestId));
+    return toReleaseResponse(
+      await this.releaseSandbox.execute(sandboxId, studentId, requestId, principal.tokenName),
+    );
   }
 }

@@ -9,7 +9,7 @@ export function toSandboxEventDto(event: SandboxEvent): SandboxEventDto {
     sandbox_id: event.sandboxId,
     from: event.from ?? null,
     to: event.to ?? null,
-    actor: { kind: event.actor.kind, id: event.actor.id },
+    actor: { kind: event.actor.kind, id: event.actor.id, via: event.actor.via ?? null },
     action: event.action,
     request_id: event.requestId ?? null,
     details: event.details ? { ...event.details } : null,

@@ -19,6 +19,7 @@ export function createApiMetrics(config: ApiConfig): ApiMetrics {
   const logger = new Logger('ApiMetrics');
   return new ApiMetrics({
     poolCacheMs: config.metrics.poolCacheMs,
+    tokenNames: [...config.auth.track, ...config.auth.admin].map((token) => token.name),
     onPoolError: (error) =>
       logger.warn({ err_message: (error as Error).message }, 'Pool count for gauges failed'),
   });

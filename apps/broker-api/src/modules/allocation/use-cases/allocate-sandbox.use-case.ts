@@ -25,7 +25,12 @@ export class AllocateSandboxUseCase {
     @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
   ) {}
 
-  async execute(request: AllocationRequest, requestId?: string): Promise<AllocationResult> {
+  /** `tokenName`: the configured name of the track token that asked (recorded as `actor.via`). */
+  async execute(
+    request: AllocationRequest,
+    requestId?: string,
+    tokenName?: string,
+  ): Promise<AllocationResult> {
     const started = performance.now();
     try {
       const result = await this.repository.allocate(request);
@@ -38,7 +43,11 @@ export class AllocateSandboxUseCase {
             sandboxId: result.sandbox.sandboxId,
             from: SandboxStatus.Available,
             to: SandboxStatus.Allocated,
-            actor: { kind: 'student', id: request.studentId },
+            actor: {
+              kind: 'student',
+              id: request.studentId,
+              ...(tokenName !== undefined ? { via: tokenName } : {}),
+            },
             action: 'allocate',
             requestId,
             details: { track: request.trackName ?? null },

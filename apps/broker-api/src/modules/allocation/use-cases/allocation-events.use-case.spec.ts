@@ -15,8 +15,8 @@ describe('allocation use-cases record events', () => {
 
   it('records a new allocation once, not its idempotent repeat', async () => {
     const request = { studentId: 'ann', idempotencyKey: 'ann', trackName: 'lab-1' };
-    const first = await allocate.execute(request, 'req-1');
-    const repeat = await allocate.execute(request, 'req-2');
+    const first = await allocate.execute(request, 'req-1', 'lab-a');
+    const repeat = await allocate.execute(request, 'req-2', 'lab-a');
     expect(repeat.created).toBe(false);
     expect(events.all()).toEqual([
       {
@@ -26,7 +26,7 @@ describe('allocation use-cases record events', () => {
         sandboxId: first.sandbox.sandboxId,
         from: 'available',
         to: 'allocated',
-        actor: { kind: 'student', id: 'ann' },
+        actor: { kind: 'student', id: 'ann', via: 'lab-a' },
         action: 'allocate',
         requestId: 'req-1',
         details: { track: 'lab-1' },
@@ -37,15 +37,15 @@ describe('allocation use-cases record events', () => {
   it('records a release that changed the row, not its repeat', async () => {
     const { sandbox } = await allocate.execute({ studentId: 'bob', idempotencyKey: 'bob' });
     const before = events.all().length;
-    await release.execute(sandbox.sandboxId, 'bob', 'req-r1');
-    await release.execute(sandbox.sandboxId, 'bob', 'req-r2');
+    await release.execute(sandbox.sandboxId, 'bob', 'req-r1', 'lab-b');
+    await release.execute(sandbox.sandboxId, 'bob', 'req-r2', 'lab-b');
     const recorded = events.all().slice(before);
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({
       sandboxId: sandbox.sandboxId,
       from: 'allocated',
       to: 'pending_deletion',
-      actor: { kind: 'student', id: 'bob' },
+      actor: { kind: 'student', id: 'bob', via: 'lab-b' },
       action: 'release',
       requestId: 'req-r1',
     });

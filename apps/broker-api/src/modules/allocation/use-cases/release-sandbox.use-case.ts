@@ -23,7 +23,13 @@ export class ReleaseSandboxUseCase {
     @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
   ) {}
 
-  async execute(sandboxId: string, studentId: string, requestId?: string): Promise<ReleaseResult> {
+  /** `tokenName`: the configured name of the track token that asked (recorded as `actor.via`). */
+  async execute(
+    sandboxId: string,
+    studentId: string,
+    requestId?: string,
+    tokenName?: string,
+  ): Promise<ReleaseResult> {
     try {
       const result = await this.repository.release(sandboxId, studentId);
       this.metrics?.release(result.changed ? 'success' : 'idempotent');
@@ -33,7 +39,11 @@ export class ReleaseSandboxUseCase {
             sandboxId,
             from: SandboxStatus.Allocated,
             to: SandboxStatus.PendingDeletion,
-            actor: { kind: 'student', id: studentId },
+            actor: {
+              kind: 'student',
+              id: studentId,
+              ...(tokenName !== undefined ? { via: tokenName } : {}),
+            },
             action: 'release',
             requestId,
           }),

@@ -6,6 +6,15 @@ export class EventActorDto {
 
   @ApiProperty({ description: 'Student id, admin token name or job name' })
   id!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "Name of the bearer token the request came with (a student's lab); never the token",
+    example: 'dns-lab',
+  })
+  via!: string | null;
 }
 
 export class SandboxEventDto {

@@ -1,0 +1,112 @@
+import { ADMIN_TOKEN, TRACK_TOKEN } from './api-test-app';
+
+/**
+ * Every endpoint of the API as a descriptor, for table-driven tests (bad-input corpus). Adding an
+ * endpoint is one entry in ENDPOINTS.
+ */
+
+export const METRICS_TOKEN = 'e2e-metrics-token-0001';
+
+export type Auth = 'track' | 'admin' | 'metrics' | 'public';
+
+export interface Endpoint {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** A well-formed path (ids need not exist). */
+  readonly path: string;
+  readonly auth: Auth;
+  /** Reads the student id header. */
+  readonly student?: boolean;
+  /** Reads the optional allocation headers (prefix, idempotency key, track slug). */
+  readonly allocationHeaders?: boolean;
+  /** Builds the path around another id, for path-id validation. */
+  readonly withId?: (id: string) => string;
+  /** Takes `limit` and `cursor` query parameters. */
+  readonly paged?: boolean;
+  /** The filter string of a cursor issued without filters (to forge well-formed cursors). */
+  readonly cursorFilter?: string;
+}
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  {
+    name: 'allocate',
+    method: 'POST',
+    path: '/v1/allocate',
+    auth: 'track',
+    student: true,
+    allocationHeaders: true,
+  },
+  {
+    name: 'get sandbox',
+    method: 'GET',
+    path: '/v1/sandboxes/4711',
+    auth: 'track',
+    student: true,
+    withId: (id) => `/v1/sandboxes/${id}`,
+  },
+  {
+    name: 'mark for deletion',
+    method: 'POST',
+    path: '/v1/sandboxes/4711/mark-for-deletion',
+    auth: 'track',
+    student: true,
+    withId: (id) => `/v1/sandboxes/${id}/mark-for-deletion`,
+  },
+  { name: 'admin sync', method: 'POST', path: '/v1/admin/sync', auth: 'admin' },
+  { name: 'admin cleanup', method: 'POST', path: '/v1/admin/cleanup', auth: 'admin' },
+  {
+    name: 'admin job run',
+    method: 'GET',
+    path: '/v1/admin/jobs/runs/00000000-0000-4000-8000-000000000000',
+    auth: 'admin',
+    withId: (id) => `/v1/admin/jobs/runs/${id}`,
+  },
+  {
+    name: 'admin events',
+    method: 'GET',
+    path: '/v1/admin/events',
+    auth: 'admin',
+    paged: true,
+    cursorFilter: JSON.stringify([null, null, null, null]),
+  },
+  {
+    name: 'admin sandboxes',
+    method: 'GET',
+    path: '/v1/admin/sandboxes',
+    auth: 'admin',
+    paged: true,
+    cursorFilter: 'status|*|',
+  },
+  { name: 'admin stats', method: 'GET', path: '/v1/admin/stats', auth: 'admin' },
+  { name: 'admin bulk delete', method: 'POST', path: '/v1/admin/bulk-delete', auth: 'admin' },
+  { name: 'admin delete stale', method: 'POST', path: '/v1/admin/delete-stale', auth: 'admin' },
+  ...(['retry-deletion', 'quarantine', 'force-release'] as const).map((action): Endpoint => ({
+    name: `admin ${action}`,
+    method: 'POST',
+    path: `/v1/admin/sandboxes/4711/${action}`,
+    auth: 'admin',
+    withId: (id) => `/v1/admin/sandboxes/${id}/${action}`,
+  })),
+  { name: 'metrics', method: 'GET', path: '/metrics', auth: 'metrics' },
+  { name: 'liveness', method: 'GET', path: '/healthz', auth: 'public' },
+  { name: 'readiness', method: 'GET', path: '/readyz', auth: 'public' },
+  { name: 'swagger ui', method: 'GET', path: '/v1/docs', auth: 'public' },
+  { name: 'openapi', method: 'GET', path: '/v1/openapi.json', auth: 'public' },
+];
+
+export const TOKEN_OF: Record<Exclude<Auth, 'public'>, string> = {
+  track: TRACK_TOKEN,
+  admin: ADMIN_TOKEN,
+  metrics: METRICS_TOKEN,
+};
+
+export function authorised(endpoint: Endpoint): Record<string, string> {
+  return endpoint.auth === 'public' ? {} : { Authorization: `Bearer ${TOKEN_OF[endpoint.auth]}` };
+}
+
+export function validHeaders(endpoint: Endpoint): Record<string, string> {
+  return {
+    ...authorised(endpoint),
+    ...(endpoint.student ? { 'X-Instruqt-Sandbox-ID': 'bad-input-student' } : {}),
+  };
+}
