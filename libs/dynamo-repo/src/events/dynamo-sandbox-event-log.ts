@@ -26,6 +26,8 @@ import { eventTypePk, sandboxEventsPk, toEventItem, toSandboxEvent } from './eve
 export const EVENT_BATCH_SIZE = 25;
 const EVENT_TYPES: readonly SandboxEventType[] = ['transition', 'admin_action'];
 const MAX_PAGE = 1_000;
+/** Rounds `flush` tries before it gives up on a store that keeps failing. */
+const FLUSH_ROUNDS = 3;
 /** Ceiling of the back-off between flush rounds while the store keeps failing. */
 const MAX_FAILURE_DELAY_MS = 5_000;
 
@@ -130,17 +132,24 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
   }
 
   /**
-   * Writes everything buffered (shutdown, tests). If a round hits a store failure, what is still
-   * buffered is counted as failed rather than retried at length: shutdown must not hang on a
-   * store that is down.
+   * Writes everything buffered (shutdown, tests). A round that meets a store failure is tried
+   * again a few times (a round already in flight may be the one that failed); after
+   * FLUSH_ROUNDS failed rounds what is still buffered is counted as failed: shutdown must not
+   * hang on a store that is down.
    */
   async flush(): Promise<void> {
     this.cancelTimers();
+    let failedRounds = 0;
     while (this.draining !== null || this.buffer.length > 0) {
       const ok = await this.drain();
-      if (!ok && this.buffer.length > 0) {
+      if (ok || this.buffer.length === 0) continue;
+      failedRounds += 1;
+      if (failedRounds >= FLUSH_ROUNDS) {
         this.failed += this.buffer.length;
         this.buffer = [];
+      } else {
+        this.cancelTimers();
+        await sleep(Math.min(this.flushIntervalMs, 100) * failedRounds, undefined, { ref: false });
       }
     }
   }
