@@ -100,6 +100,18 @@ export function describeAdminContract(engine: string, factory: StoreHarnessFacto
       });
     });
 
+    it("shows the last complete sync's provider discrepancies; a late older one never replaces it", async () => {
+      expect((await h.store.admin.stats()).providerDiscrepancies).toBeNull();
+      const latest = { tombstonesStillListed: 2, allocatedVanished: 1, atMs: 2_000 };
+      await h.store.lifecycle.recordSyncDiscrepancies(latest);
+      await h.store.lifecycle.recordSyncDiscrepancies({
+        ...latest,
+        tombstonesStillListed: 9,
+        atMs: 1_000,
+      });
+      expect((await h.store.admin.stats()).providerDiscrepancies).toEqual(latest);
+    });
+
     it('repairs: force release, quarantine with a reason, retry clears the failure state', async () => {
       const taken = await allocate('s1', 'adm-a-');
       const released = await h.store.admin.forceRelease(taken.sandboxId);

@@ -18,6 +18,20 @@ export interface PoolStats {
   readonly byStatus: Record<SandboxStatus, number>;
   readonly byPrefix: Record<string, Partial<Record<SandboxStatus, number>>>;
   readonly total: number;
+  /** What the last complete sync found wrong at the provider; null before the first one. */
+  readonly providerDiscrepancies: ProviderDiscrepancies | null;
+}
+
+/**
+ * Provider disagreements the last complete sync found (issue #12): tombstones the provider still
+ * lists as active (each is deleted again at the provider), and allocated sandboxes whose account
+ * the provider no longer has. A snapshot, replaced by every complete sync.
+ */
+export interface ProviderDiscrepancies {
+  readonly tombstonesStillListed: number;
+  readonly allocatedVanished: number;
+  /** When that sync finished (epoch ms). */
+  readonly atMs: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
+import type { ProviderDiscrepancies } from './sandbox-admin-repository';
 
 /** A sandbox the cleanup job holds in `deleting` under its owner token. */
 export interface DeletionClaim {
@@ -62,6 +63,9 @@ export interface SandboxLifecycleRepository {
    * without counting an attempt.
    */
   recoverDeletion(sandboxId: string, claimedBefore: EpochSeconds): Promise<boolean>;
+
+  /** sync: keep what this complete run found wrong at the provider, for the admin stats. */
+  recordSyncDiscrepancies(found: ProviderDiscrepancies): Promise<void>;
 }
 
 export const SANDBOX_LIFECYCLE_REPOSITORY = Symbol.for('broker.SandboxLifecycleRepository');

@@ -60,7 +60,12 @@ export class InMemorySandboxAdminRepository implements SandboxAdminRepository {
       const counts = (byPrefix[namePrefixOf(sandbox.name)] ??= {});
       counts[sandbox.status] = (counts[sandbox.status] ?? 0) + 1;
     }
-    return Promise.resolve({ byStatus, byPrefix, total: this.store.rows.size });
+    return Promise.resolve({
+      byStatus,
+      byPrefix,
+      total: this.store.rows.size,
+      providerDiscrepancies: this.store.discrepancies,
+    });
   }
 
   forceRelease(sandboxId: string): Promise<Sandbox | null> {

@@ -6,6 +6,7 @@ import type {
 } from '../ports/sandbox-lifecycle-repository';
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
 import { SandboxStatus } from '../sandbox/sandbox-status';
+import type { ProviderDiscrepancies } from '../ports/sandbox-admin-repository';
 import type { InMemoryRows, MemoryStatusChange } from './in-memory-rows';
 
 interface DeletionHold {
@@ -120,6 +121,13 @@ export class InMemoryLifecycleRepository implements SandboxLifecycleRepository {
     });
     if (recovered) this.holds.delete(sandboxId);
     return Promise.resolve(recovered !== null);
+  }
+
+  recordSyncDiscrepancies(found: ProviderDiscrepancies): Promise<void> {
+    // An older sync finishing late never replaces a newer snapshot (as the DynamoDB condition).
+    const current = this.store.discrepancies;
+    if (!current || current.atMs <= found.atMs) this.store.discrepancies = { ...found };
+    return Promise.resolve();
   }
 
   /** Owner token and claim time of a row in `deleting` (tests). */

@@ -1,6 +1,7 @@
 import { InvalidCursorError, InvalidTransitionError } from '../errors/domain-errors';
 import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import type { Page } from '../ports/page';
+import type { ProviderDiscrepancies } from '../ports/sandbox-admin-repository';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
 import type { SandboxStatus } from '../sandbox/sandbox-status';
@@ -56,6 +57,8 @@ export interface MemoryStatusChange {
 export class InMemoryRows {
   readonly rows = new Map<string, StoredRow>();
   readonly claims = new Map<string, StoredClaim>();
+  /** The last complete sync's provider discrepancies (admin stats). */
+  discrepancies: ProviderDiscrepancies | null = null;
 
   constructor(readonly clock: Clock) {}
 

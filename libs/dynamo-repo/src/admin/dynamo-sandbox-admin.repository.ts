@@ -20,6 +20,7 @@ import {
 import { lowLevelClientOf } from '../client/document-client';
 import { nameOfSortKey, statusPk } from '../keys/item-keys';
 import { toSandbox } from '../mapping/sandbox-item';
+import { readSyncDiscrepancies } from '../lifecycle/sync-discrepancies-item';
 import { forEachStatusPartition } from '../pool/dynamo-sandbox-reads';
 import { type StatusChange, TransitionWriter } from '../transitions/transition-writer';
 import { INDEXES, KEY_ATTRIBUTES } from '../schema/table-schema';
@@ -63,15 +64,18 @@ export class DynamoSandboxAdminRepository implements SandboxAdminRepository {
       number
     >;
     const byPrefix: Record<string, Partial<Record<SandboxStatus, number>>> = {};
-    await forEachStatusPartition(async (status, shard) => {
-      for await (const name of this.namesIn(status, shard)) {
-        byStatus[status] += 1;
-        const counts = (byPrefix[namePrefixOf(name)] ??= {});
-        counts[status] = (counts[status] ?? 0) + 1;
-      }
-    });
+    const [providerDiscrepancies] = await Promise.all([
+      readSyncDiscrepancies(this.options.client, this.options.tableName),
+      forEachStatusPartition(async (status, shard) => {
+        for await (const name of this.namesIn(status, shard)) {
+          byStatus[status] += 1;
+          const counts = (byPrefix[namePrefixOf(name)] ??= {});
+          counts[status] = (counts[status] ?? 0) + 1;
+        }
+      }),
+    ]);
     const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
-    return { byStatus, byPrefix, total };
+    return { byStatus, byPrefix, total, providerDiscrepancies };
   }
 
   async forceRelease(sandboxId: string): Promise<Sandbox | null> {

@@ -3,6 +3,7 @@ import {
   type DeletionClaim,
   type DeletionFailure,
   type EpochSeconds,
+  type ProviderDiscrepancies,
   nowSeconds,
   type SandboxLifecycleRepository,
   SandboxStatus,
@@ -13,6 +14,7 @@ import { lowLevelClientOf } from '../client/document-client';
 import { SANDBOX_SK, sandboxPk } from '../keys/item-keys';
 import { toSandbox } from '../mapping/sandbox-item';
 import { type StatusChange, TransitionWriter } from '../transitions/transition-writer';
+import { writeSyncDiscrepancies } from './sync-discrepancies-item';
 
 export interface DynamoLifecycleRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -173,6 +175,10 @@ export class DynamoLifecycleRepository implements SandboxLifecycleRepository {
       remove: ['deletion_owner', 'deletion_claimed_at', 'next_attempt_at'],
       values: { ':cutoff': claimedBefore },
     });
+  }
+
+  recordSyncDiscrepancies(found: ProviderDiscrepancies): Promise<void> {
+    return writeSyncDiscrepancies(this.options.client, this.options.tableName, found);
   }
 
   /** Leave `deleting` under our own claim (owner-conditional). */

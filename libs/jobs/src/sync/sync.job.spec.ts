@@ -90,6 +90,11 @@ describe('SyncJob', () => {
     h.clock.advanceSeconds(60);
     const r = await job.run(jobContext());
     expect(r).toMatchObject({ tombstonesListed: 1, tombstonesRedeleted: 1 });
+    expect((await h.store.admin.stats()).providerDiscrepancies).toEqual({
+      tombstonesStillListed: 1,
+      allocatedVanished: 0,
+      atMs: h.clock.nowMs(),
+    });
     expect(h.provider.deleteCalls).toEqual([taken.sandbox.externalId]);
     expect(h.statusOf(taken.sandbox.sandboxId)).toBe(SandboxStatus.Deleted);
     const { items } = await events.list({ limit: 10, sandboxId: taken.sandbox.sandboxId });

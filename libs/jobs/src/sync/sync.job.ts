@@ -66,7 +66,7 @@ export interface SyncResult {
 export interface SyncDeps {
   readonly provider: Pick<SandboxProvider, 'listSandboxes' | 'readAccount' | 'deleteSandbox'>;
   readonly pool: Pick<SandboxRepository, 'upsertFromProvider' | 'list' | 'get'>;
-  readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale'>;
+  readonly lifecycle: Pick<SandboxLifecycleRepository, 'markStale' | 'recordSyncDiscrepancies'>;
   readonly clock: Clock;
   readonly logger?: JobLogger;
   /** Audit trail: inserted (→ available), revived (stale → available), marked stale. */
@@ -228,7 +228,14 @@ export class SyncJob implements Job<SyncResult> {
       },
       () => ctx.stop.aborted,
     );
-    return { ...result, stopped: ctx.stop.aborted };
+    if (ctx.stop.aborted) return { ...result, stopped: true };
+    // A complete run: its findings replace the last snapshot the admin stats show.
+    await lifecycle.recordSyncDiscrepancies({
+      tombstonesStillListed: result.tombstonesListed,
+      allocatedVanished: result.allocatedVanished,
+      atMs: clock.nowMs(),
+    });
+    return result;
   }
 
   /**

@@ -33,7 +33,9 @@ export class AdminPoolController {
     description:
       'Counted from index reads (never a table scan) and cached per API task for ' +
       'ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the ' +
-      "original's.",
+      "original's. `provider_discrepancies`: tombstones the last complete sync still found " +
+      'listed at the provider (each is deleted again) and allocated sandboxes whose account ' +
+      'vanished there.',
   })
   @ApiOkResponse({ description: 'Counts' })
   async getStats(): Promise<Record<string, unknown>> {
@@ -44,6 +46,14 @@ export class AdminPoolController {
       ...flat,
       by_status: stats.byStatus,
       by_prefix: stats.byPrefix,
+      // What the last complete sync found wrong at the provider (null before the first one).
+      provider_discrepancies: stats.providerDiscrepancies
+        ? {
+            tombstones_still_listed: stats.providerDiscrepancies.tombstonesStillListed,
+            allocated_vanished: stats.providerDiscrepancies.allocatedVanished,
+            as_of: new Date(stats.providerDiscrepancies.atMs).toISOString(),
+          }
+        : null,
       generated_at: new Date(generatedAtMs).toISOString(),
       age_seconds: Math.max(0, Math.floor((Date.now() - generatedAtMs) / 1000)),
     };
