@@ -30,7 +30,13 @@ export type CspOperation =
   | 'sign_in'
   | 'account_switch'
   | 'services_list'
-  | 'service_delete';
+  | 'service_delete'
+  /** Lab user (reference §5.8): `GET /v2/groups`, users create/list, password, delete. */
+  | 'groups_list'
+  | 'user_create'
+  | 'users_list'
+  | 'user_password'
+  | 'user_delete';
 
 /** Retrying later may succeed (5xx, 429, timeout, network error, open breaker). */
 export interface RetryableFailure {

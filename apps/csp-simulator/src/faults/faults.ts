@@ -5,6 +5,11 @@ export const SIM_OPERATIONS = [
   'account_switch',
   'services_list',
   'service_delete',
+  'groups_list',
+  'user_create',
+  'users_list',
+  'user_password',
+  'user_delete',
 ] as const;
 export type SimOperation = (typeof SIM_OPERATIONS)[number];
 

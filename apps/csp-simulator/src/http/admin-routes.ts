@@ -45,6 +45,12 @@ export async function handleAdmin(
     const service = store.addService(uuid, name);
     if (!service) throw new HttpError(404, `account ${uuid} not found`, 'NOT_FOUND');
     sendJson(res, 201, service);
+  } else if (method === 'GET' && /^\/accounts\/[^/]+\/(users|groups)$/.test(sub)) {
+    const [, , raw, kind] = sub.split('/');
+    const uuid = decodeURIComponent(raw ?? '');
+    const results = kind === 'users' ? store.users(uuid) : store.groups(uuid);
+    if (!results) throw new HttpError(404, `account ${uuid} not found`, 'NOT_FOUND');
+    sendJson(res, 200, { results });
   } else if (method === 'GET' && sub === '/stats') {
     sendJson(res, 200, stats.snapshot());
   } else if (method === 'GET' && sub === '/calls') {

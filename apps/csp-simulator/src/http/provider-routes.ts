@@ -29,6 +29,20 @@ const DELETE_PREFIX = '/v2/sandbox/accounts/';
 const SIGN_IN_PATH = '/v2/session/users/sign_in';
 const SWITCH_PATH = '/v2/session/account_switch';
 const SERVICES_PATH = '/api/universalinfra/v1/universalservices';
+const GROUPS_PATH = '/v2/groups';
+const USERS_PATH = '/v2/users';
+
+/** What the simulator's identity service accepts as a password (like CSP's policy). */
+export function meetsPasswordPolicy(password: string): boolean {
+  return (
+    password.length >= 12 &&
+    password.length <= 128 &&
+    /[A-Z]/.test(password) &&
+    /[a-z]/.test(password) &&
+    /\d/.test(password) &&
+    /[^A-Za-z0-9]/.test(password)
+  );
+}
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -228,6 +242,131 @@ async function resolve(
         }
       },
     };
+  }
+  if (path === GROUPS_PATH || path === USERS_PATH || path.startsWith(`${USERS_PATH}/`)) {
+    return identityRoute(ctx, req, res, url, path, method);
+  }
+  return undefined;
+}
+
+/**
+ * The account's identity API (groups, users, passwords), with an account session token from
+ * the account switch. User ids in paths may be `identity/users/<uuid>` or the bare uuid.
+ */
+async function identityRoute(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  path: string,
+  method: string,
+): Promise<Route | undefined> {
+  const { store, jwt } = ctx;
+  const claims = jwt.verify(bearer(req, 'Bearer') ?? '');
+  const accountUuid = claims?.kind === 'account' ? uuidOfPath(claims.account_id) : undefined;
+  const scoped = (op: SimOperation, handle: (account: string) => void): Route => ({
+    op,
+    ...(accountUuid !== undefined ? { accountUuid } : {}),
+    handle: () => {
+      if (accountUuid === undefined) {
+        sendError(res, 401, 'missing or invalid account session token', 'UNAUTHORIZED');
+        return;
+      }
+      if (!store.get(accountUuid)) {
+        sendError(res, 404, 'account not found', 'NOT_FOUND');
+        return;
+      }
+      handle(accountUuid);
+    },
+  });
+
+  if (path === GROUPS_PATH) {
+    if (method !== 'GET') return undefined;
+    return scoped('groups_list', (account) => {
+      sendJson(res, 200, { results: store.groups(account) ?? [] });
+    });
+  }
+
+  if (path === USERS_PATH && method === 'GET') {
+    const filter = url.searchParams.get('_filter');
+    return scoped('users_list', (account) => {
+      const users = store.users(account) ?? [];
+      if (filter === null || filter.trim() === '') {
+        sendJson(res, 200, { results: users });
+        return;
+      }
+      const email = /^\s*email\s*==\s*"([^"]+)"\s*$/.exec(filter)?.[1];
+      if (email === undefined) {
+        sendError(res, 400, `unsupported _filter expression: ${filter}`, 'INVALID_FILTER');
+        return;
+      }
+      const wanted = email.toLowerCase();
+      sendJson(res, 200, { results: users.filter((u) => u.email.toLowerCase() === wanted) });
+    });
+  }
+
+  if (path === USERS_PATH && method === 'POST') {
+    const body = asRecord(parseJson(await readBody(req)));
+    return scoped('user_create', (account) => {
+      const { name, email, type } = body;
+      const groupIds = body['group_ids'];
+      if (
+        typeof name !== 'string' ||
+        name.trim() === '' ||
+        typeof email !== 'string' ||
+        !/^[^@\s"]+@[^@\s"]+$/.test(email) ||
+        typeof type !== 'string' ||
+        !Array.isArray(groupIds) ||
+        !groupIds.every((g): g is string => typeof g === 'string')
+      ) {
+        sendError(
+          res,
+          400,
+          'body must be {name, email, type, group_ids: [identity/groups/<uuid>]}',
+          'INVALID_BODY',
+        );
+        return;
+      }
+      const created = store.createUser(account, { name, email, type, group_ids: groupIds });
+      if (created === 'exists') {
+        sendError(res, 409, `user ${email} already exists`, 'CONFLICT');
+      } else if (created === 'bad-group') {
+        sendError(res, 400, 'unknown group id in group_ids', 'INVALID_GROUP');
+      } else if (created === 'no-account') {
+        sendError(res, 404, 'account not found', 'NOT_FOUND');
+      } else {
+        sendJson(res, 201, { result: created });
+      }
+    });
+  }
+
+  const rest = decodeURIComponent(path.slice(USERS_PATH.length + 1));
+  const password = /^(?:identity\/users\/)?([^/]+)\/password$/.exec(rest)?.[1];
+  if (password !== undefined && method === 'POST') {
+    const body = asRecord(parseJson(await readBody(req)));
+    return scoped('user_password', (account) => {
+      const next = body['new_password'];
+      if (typeof next !== 'string' || !meetsPasswordPolicy(next)) {
+        sendError(
+          res,
+          400,
+          'new_password must be 12-128 characters with upper, lower, digit and symbol',
+          'PASSWORD_POLICY',
+        );
+      } else if (store.setPassword(account, password, next)) {
+        sendJson(res, 200, {});
+      } else {
+        sendError(res, 404, 'user not found', 'NOT_FOUND');
+      }
+    });
+  }
+
+  const userUuid = /^(?:identity\/users\/)?([^/]+)$/.exec(rest)?.[1];
+  if (userUuid !== undefined && method === 'DELETE') {
+    return scoped('user_delete', (account) => {
+      if (store.deleteUser(account, userUuid)) sendJson(res, 204, undefined);
+      else sendError(res, 404, `user ${userUuid} not found`, 'NOT_FOUND');
+    });
   }
   return undefined;
 }

@@ -39,15 +39,45 @@ export interface SeedOptions {
   serviceName: string;
 }
 
+/** A group in an account (`GET /v2/groups`). */
+export interface SimGroup {
+  /** `identity/groups/<uuid>`. */
+  id: string;
+  name: string;
+}
+
+/** A user in an account as `GET /v2/users` shows it (the password is never shown). */
+export interface SimUser {
+  /** `identity/users/<uuid>`. */
+  id: string;
+  name: string;
+  email: string;
+  type: string;
+  group_ids: string[];
+  created_at: string;
+}
+
+interface UserEntry {
+  user: SimUser;
+  password?: string;
+}
+
+/** Groups every account is seeded with (the lab user needs `user` and `act_admin`). */
+export const SEEDED_GROUPS = ['user', 'act_admin', 'user_admin'] as const;
+
 interface Entry {
   account: SimAccount;
   services: SimService[];
+  groups: SimGroup[];
+  users: UserEntry[];
   /** Epoch ms at which an asynchronous delete completes. */
   deleteAt?: number;
 }
 
 export const ACCOUNT_PATH = 'identity/accounts/';
 export const SERVICE_PATH = 'infra/universal_service/';
+export const GROUP_PATH = 'identity/groups/';
+export const USER_PATH = 'identity/users/';
 const FIRST_CSP_ID = 2_000_001;
 const PARENT_ID = `${ACCOUNT_PATH}00000000-0000-4000-8000-000000000001`;
 
@@ -182,6 +212,83 @@ export class SimStore {
     return true;
   }
 
+  /** The account's groups; undefined for an unknown account. */
+  groups(uuid: string): SimGroup[] | undefined {
+    this.purge();
+    return this.entries.get(uuid)?.groups.map((g) => ({ ...g }));
+  }
+
+  /** Removes a group by name (tests: an account missing `act_admin`). */
+  removeGroup(uuid: string, name: string): boolean {
+    const entry = this.entries.get(uuid);
+    if (!entry) return false;
+    const before = entry.groups.length;
+    entry.groups = entry.groups.filter((g) => g.name !== name);
+    return entry.groups.length !== before;
+  }
+
+  /** The account's users (no passwords); undefined for an unknown account. */
+  users(uuid: string): SimUser[] | undefined {
+    this.purge();
+    return this.entries
+      .get(uuid)
+      ?.users.map((u) => ({ ...u.user, group_ids: [...u.user.group_ids] }));
+  }
+
+  /**
+   * Creates a user; `exists` when the e-mail (case-insensitive) is already taken in this account,
+   * `bad-group` when a group id is not one of the account's.
+   */
+  createUser(
+    uuid: string,
+    input: { name: string; email: string; type: string; group_ids: string[] },
+  ): SimUser | 'no-account' | 'exists' | 'bad-group' {
+    this.purge();
+    const entry = this.entries.get(uuid);
+    if (!entry) return 'no-account';
+    const email = input.email.toLowerCase();
+    if (entry.users.some((u) => u.user.email.toLowerCase() === email)) return 'exists';
+    if (!input.group_ids.every((id) => entry.groups.some((g) => g.id === id))) return 'bad-group';
+    const user: SimUser = {
+      id: `${USER_PATH}${randomUUID()}`,
+      name: input.name,
+      email: input.email,
+      type: input.type,
+      group_ids: [...input.group_ids],
+      created_at: cspTimestamp(this.now()),
+    };
+    entry.users.push({ user });
+    return { ...user, group_ids: [...user.group_ids] };
+  }
+
+  /** Sets a user's password; false when the account or user is unknown. */
+  setPassword(accountUuid: string, userUuid: string, password: string): boolean {
+    const found = this.userEntry(accountUuid, userUuid);
+    if (!found) return false;
+    found.password = password;
+    return true;
+  }
+
+  /** The password last set (tests only; never served by a provider endpoint). */
+  passwordOf(accountUuid: string, userUuid: string): string | undefined {
+    return this.userEntry(accountUuid, userUuid)?.password;
+  }
+
+  deleteUser(accountUuid: string, userUuid: string): boolean {
+    this.purge();
+    const entry = this.entries.get(accountUuid);
+    if (!entry) return false;
+    const index = entry.users.findIndex((u) => uuidOfPath(u.user.id) === userUuid);
+    if (index < 0) return false;
+    entry.users.splice(index, 1);
+    return true;
+  }
+
+  private userEntry(accountUuid: string, userUuid: string): UserEntry | undefined {
+    this.purge();
+    return this.entries.get(accountUuid)?.users.find((u) => uuidOfPath(u.user.id) === userUuid);
+  }
+
   /** Full view for `/_sim/accounts`, with services and pending deletion times. */
   dump(): Array<SimAccount & { services: SimService[]; delete_at?: string }> {
     this.purge();
@@ -212,6 +319,8 @@ export class SimStore {
         parent_account_id: PARENT_ID,
       },
       services: [],
+      groups: SEEDED_GROUPS.map((name) => ({ id: `${GROUP_PATH}${randomUUID()}`, name })),
+      users: [],
     };
     this.entries.set(uuid, entry);
     return entry;

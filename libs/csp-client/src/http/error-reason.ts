@@ -12,6 +12,11 @@ export function registerSecret(value: string | undefined): void {
   if (value !== undefined && value.length >= 4) secrets.add(value);
 }
 
+/** Stops redacting a credential that is no longer in use (e.g. a generated password once set). */
+export function forgetSecret(value: string | undefined): void {
+  if (value !== undefined) secrets.delete(value);
+}
+
 function redact(text: string): string {
   let out = text.replace(JWT, '***');
   for (const secret of secrets) out = out.split(secret).join('***');

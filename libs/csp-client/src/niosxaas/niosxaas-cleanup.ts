@@ -11,12 +11,9 @@ import { failureOf, isSuccess, permanent } from '../http/failure';
 import { parseJsonBody } from '../http/http-call';
 import { isProviderAnswer, isProviderNotFound } from '../http/provider-answer';
 import type { UpstreamResilience } from '../resilience/upstream';
+import { openAccountSession, record, type Step } from '../session/account-session';
 
-const SIGN_IN = '/v2/session/users/sign_in';
-const ACCOUNT_SWITCH = '/v2/session/account_switch';
 const SERVICES = '/api/universalinfra/v1/universalservices';
-
-type Step<T> = { ok: true; value: T } | { ok: false; failure: RetryableFailure | PermanentFailure };
 
 function done(
   outcome: NiosCleanupDone['outcome'],
@@ -25,12 +22,6 @@ function done(
   deleted: UniversalService[] = [],
 ): NiosCleanupDone {
   return { kind: 'done', outcome, found, matched, deleted };
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /**
@@ -50,20 +41,11 @@ export class NiosxaasCleanup {
     if (cfg.email === '' || cfg.password === '') return permanent('Missing NIOSXaaS credentials');
     if (externalId.trim() === '') return permanent('NIOSXaaS: empty external id');
 
-    const session = await this.jwt('NIOSXaaS sign-in', 'sign_in', SIGN_IN, undefined, {
-      email: cfg.email,
-      password: cfg.password,
+    // Not retried: a failed clean-up is simply run again for the sandbox.
+    const account = await openAccountSession(this.upstream, cfg, externalId, {
+      label: 'NIOSXaaS',
+      retry: false,
     });
-    if (!session.ok) return session.failure;
-    const account = await this.jwt(
-      'NIOSXaaS account switch',
-      'account_switch',
-      ACCOUNT_SWITCH,
-      session.value,
-      {
-        id: externalId,
-      },
-    );
     if (!account.ok) return account.failure;
 
     const listed = await this.listServices(account.value);
@@ -105,35 +87,6 @@ export class NiosxaasCleanup {
       };
     }
     return done('cleaned', found, matched, deleted);
-  }
-
-  /** A POST that answers `{jwt}`; not retried (not idempotent), but guarded by the breaker. */
-  private async jwt(
-    what: string,
-    operation: 'sign_in' | 'account_switch',
-    path: string,
-    bearer: string | undefined,
-    body: unknown,
-  ): Promise<Step<string>> {
-    const result = await this.upstream.call(
-      operation,
-      {
-        method: 'POST',
-        url: `${this.config.baseUrl}${path}`,
-        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
-        body,
-        timeoutMs: this.config.timeoutMs,
-      },
-      false,
-    );
-    const failure = failureOf(what, result);
-    if (failure) return { ok: false, failure };
-    const jwt =
-      result.kind === 'response' ? record(parseJsonBody(result.response.body))?.['jwt'] : undefined;
-    if (typeof jwt !== 'string' || jwt === '') {
-      return { ok: false, failure: permanent(`${what}: answer has no jwt`) };
-    }
-    return { ok: true, value: jwt };
   }
 
   private async listServices(jwt: string): Promise<Step<UniversalService[]>> {

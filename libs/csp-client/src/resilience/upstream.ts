@@ -41,9 +41,20 @@ class GateRefused extends Error {
   override readonly name = 'GateRefused';
 }
 
+/**
+ * A breaker's name: one of the broker client's kinds, or `lab-user` (the lab-user client's own
+ * breaker, CSP upstream; not part of the domain's provider port, so not reported through
+ * `onBreakerStateChange`).
+ */
+export type ResilienceName = BreakerKind | 'lab-user';
+
+function upstreamOf(name: ResilienceName) {
+  return name === 'lab-user' ? 'csp' : BREAKER_UPSTREAM[name];
+}
+
 export interface UpstreamOptions {
   /** The breaker's kind; its upstream (host) follows from it. */
-  readonly name: BreakerKind;
+  readonly name: ResilienceName;
   readonly breakerThreshold: number;
   readonly halfOpenAfterMs: number;
   readonly maxRetries: number;
@@ -131,7 +142,7 @@ export class UpstreamResilience {
     this.breaker.onStateChange((state) => {
       if (state === CircuitState.Open) this.openedAt = Date.now();
       const name = STATE_NAMES[state];
-      options.hooks.onBreakerStateChange?.(options.name, name);
+      if (options.name !== 'lab-user') options.hooks.onBreakerStateChange?.(options.name, name);
       for (const listener of this.listeners) listener(name);
     });
     this.exponential = new ExponentialBackoff({
@@ -179,7 +190,7 @@ export class UpstreamResilience {
     gate?: AttemptGate,
   ): Promise<CallResult> {
     const { hooks } = this.options;
-    const name = BREAKER_UPSTREAM[this.options.name];
+    const name = upstreamOf(this.options.name);
     let sent = 0;
     const attempt = async (): Promise<HttpResponse> => {
       sent++;
@@ -233,7 +244,7 @@ export class UpstreamResilience {
 
   private retryPolicy(operation: CspOperation) {
     const { maxRetryAfterMs, maxRetries, hooks } = this.options;
-    const name = BREAKER_UPSTREAM[this.options.name];
+    const name = upstreamOf(this.options.name);
     const handler = handleWhen((err) => err instanceof TransportError).orWhenResult((r) => {
       const res = asResponse(r);
       if (!res || !isRetryable(res)) return false;

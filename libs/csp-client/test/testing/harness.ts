@@ -4,7 +4,13 @@ import {
   type RunningSimulator,
   type SimulatorOptions,
 } from '@broker/csp-simulator';
-import { HttpCspClient, type CspClientConfig, type RetryEvent } from '../../src';
+import {
+  HttpCspClient,
+  LabUserClient,
+  type CspClientConfig,
+  type LabUserClientConfig,
+  type RetryEvent,
+} from '../../src';
 
 export { startSimulator, type RunningSimulator };
 
@@ -31,6 +37,25 @@ export function clientFor(
       shadowMode: false,
       timeoutMs: 2_000,
     },
+    hooks: { onRetry: (e) => retries.push(e) },
+    ...overrides,
+  });
+  return { client, retries };
+}
+
+/** The lab-user client against the simulator, as the operator, with small timings. */
+export function labUserClientFor(
+  sim: RunningSimulator,
+  overrides: Partial<LabUserClientConfig> = {},
+): { client: LabUserClient; retries: RetryEvent[] } {
+  const retries: RetryEvent[] = [];
+  const client = new LabUserClient({
+    baseUrl: sim.url,
+    email: sim.config.niosEmail,
+    password: sim.config.niosPassword,
+    timeoutMs: 2_000,
+    retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_500 },
+    breaker: { threshold: 100, halfOpenAfterMs: 60_000 },
     hooks: { onRetry: (e) => retries.push(e) },
     ...overrides,
   });
