@@ -1,3 +1,5 @@
+const RETRYABLE_CODES = new Set(['ALLOCATION_IN_PROGRESS', 'CONCURRENT_MODIFICATION']);
+
 /** How a call failed: the broker answered with an error, or no answer came back at all. */
 export type ProblemKind = 'http' | 'timeout' | 'network';
 
@@ -32,9 +34,17 @@ export class BrokerProblem extends Error {
     super(message, options);
   }
 
-  /** 429, 5xx, timeouts and network errors: worth another attempt of an idempotent call. */
+  /**
+   * 429, 5xx, timeouts, network errors and the broker's "try again" conflicts
+   * (`ALLOCATION_IN_PROGRESS`, `CONCURRENT_MODIFICATION`): worth another attempt of an idempotent call.
+   */
   get transient(): boolean {
-    return this.kind !== 'http' || this.status === 429 || this.status >= 500;
+    return (
+      this.kind !== 'http' ||
+      this.status === 429 ||
+      this.status >= 500 ||
+      RETRYABLE_CODES.has(this.code)
+    );
   }
 
   static fromResponse(response: Response, body: unknown): BrokerProblem {
