@@ -110,10 +110,14 @@ export default tseslint.config(
       '**/testing/**/*.ts',
     ],
     rules: {
-      // Tests may start the CSP simulator app as a real HTTP peer, and a real worker app.
+      // Tests may start the CSP simulator app as a real HTTP peer, a real worker app and the real API.
       '@nx/enforce-module-boundaries': [
         'error',
-        boundaries(['@broker/csp-simulator', '@broker/broker-worker/testing']),
+        boundaries([
+          '@broker/csp-simulator',
+          '@broker/broker-worker/testing',
+          '@broker/broker-api/testing',
+        ]),
       ],
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

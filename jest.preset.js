@@ -25,6 +25,10 @@ module.exports = {
     '^@broker/csp-simulator$': `${__dirname}/apps/csp-simulator/src/index.ts`,
     // The worker app's test entry (other apps' e2e tests run a real worker).
     '^@broker/broker-worker/testing$': `${__dirname}/apps/broker-worker/test/testing/worker-testing.ts`,
+    // The API app's test entry (the client's drift test and the CLI's e2e tests run the real API).
+    '^@broker/broker-api/testing$': `${__dirname}/apps/broker-api/test/testing/api-test-app.ts`,
+    // The client lib's folder is broker-client, its package name @broker/client.
+    '^@broker/client$': `${libs}/broker-client/src/index.ts`,
     '^@broker/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     '^@broker/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2/index.ts`,
   },

@@ -40,11 +40,20 @@ export interface ApiTestApp {
 export async function startApiTestApp(
   env: Record<string, string> = {},
   moduleOptions: Pick<AppModuleOptions, 'logStream'> = {},
+  /**
+   * Joins the engine and table of an earlier app (a broker restart: close the earlier app's
+   * `app` only, start a new one with its `endpoint` and `tableName`). `close()` of the new app
+   * leaves that engine running; the earlier app's `close()` stops it.
+   */
+  store?: { readonly endpoint: string; readonly tableName: string },
 ): Promise<ApiTestApp> {
-  const engine = await startDynalite();
+  const engine = store
+    ? { endpoint: store.endpoint, stop: () => Promise.resolve() }
+    : await startDynalite();
   let client: DynamoDBDocumentClient | undefined;
   try {
-    const table = await createTestTable(engine.endpoint);
+    const created = await createTestTable(engine.endpoint);
+    const table = store ? { client: created.client, tableName: store.tableName } : created;
     client = table.client;
     const config = loadApiConfig({
       NODE_ENV: 'test',
