@@ -90,7 +90,8 @@ describe('security headers and CORS in production (e2e)', () => {
     const allowed = await request(t.server).get('/healthz').set('Origin', ORIGIN);
     expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(allowed.headers['access-control-expose-headers']).toBe(
-      'X-Request-ID, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset',
+      'X-Request-ID, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, ' +
+        'X-RateLimit-Limit, X-RateLimit-Remaining',
     );
     const other = await request(t.server).get('/healthz').set('Origin', 'https://evil.example');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();

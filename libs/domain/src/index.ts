@@ -9,6 +9,7 @@ export * from './ports/sandbox-lifecycle-repository';
 export * from './ports/sandbox-provider';
 export * from './ports/sandbox-repository';
 export * from './sandbox/sandbox';
+export * from './sandbox/external-id';
 export * from './sandbox/sandbox-status';
 export * from './sandbox/transitions';
 export * from './events';

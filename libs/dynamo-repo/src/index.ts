@@ -14,3 +14,4 @@ export * from './store/create-dynamo-store';
 export * from './lifecycle';
 export * from './events';
 export * from './admin';
+export * from './migration';

@@ -184,6 +184,44 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
       });
     });
 
+    describe('findByExternalId', () => {
+      it('finds a sandbox by its provider account uuid, bare or as the full path, any case', async () => {
+        const [target, other] = pool('lab-', 2);
+        await seed(repo, [target!, other!]);
+        const uuid = target!.externalId.slice('identity/accounts/'.length);
+        for (const ref of [uuid, target!.externalId, uuid.toUpperCase()]) {
+          expect(await repo.findByExternalId(ref)).toMatchObject({
+            sandboxId: target!.sandboxId,
+            status: SandboxStatus.Available,
+          });
+        }
+      });
+
+      it('answers the current row (owner, status) after allocation and release', async () => {
+        const [target] = pool('lab-', 1);
+        await seed(repo, [target!]);
+        await repo.allocate(request('student-1'));
+        expect(await repo.findByExternalId(target!.externalId)).toMatchObject({
+          sandboxId: target!.sandboxId,
+          status: SandboxStatus.Allocated,
+          ownerId: 'student-1',
+        });
+        await repo.release(target!.sandboxId, 'student-1');
+        expect(await repo.findByExternalId(target!.externalId)).toMatchObject({
+          status: SandboxStatus.PendingDeletion,
+          ownerId: 'student-1',
+        });
+      });
+
+      it('is null for an unknown account and for values that are not account ids', async () => {
+        const [target] = pool('lab-', 1);
+        await seed(repo, [target!]);
+        expect(await repo.findByExternalId('00000000-0000-4000-8000-999999999999')).toBeNull();
+        expect(await repo.findByExternalId(target!.sandboxId)).toBeNull();
+        expect(await repo.findByExternalId(`identity/users/${target!.sandboxId}`)).toBeNull();
+      });
+    });
+
     describe('one-time use', () => {
       it('never makes an ever-allocated sandbox available again (tombstone)', async () => {
         const [only] = pool('lab-', 1);

@@ -47,6 +47,12 @@ export const SINGLE_VALUED_HEADERS = [
   'Idempotency-Key',
 ] as const;
 
+/** The OpenAPI security schemes: what the bearer tokens are (and are not). */
+const OPAQUE_TOKEN_DESCRIPTION = (role: string, settings: string): string =>
+  `Opaque ${role} token: a shared secret configured on the broker (${settings}), sent as ` +
+  '`Authorization: Bearer <token>`. Not a JWT: it carries no claims and no expiry, and is ' +
+  'compared (as a SHA-256 digest, in constant time) with the configured tokens.';
+
 /** Response headers a browser script may read. */
 export const CORS_EXPOSED_HEADERS = [
   'X-Request-ID',
@@ -54,6 +60,8 @@ export const CORS_EXPOSED_HEADERS = [
   'RateLimit-Limit',
   'RateLimit-Remaining',
   'RateLimit-Reset',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
 ] as const;
 
 /** Options for NestFactory.create / createNestApplication: our hooks own body parsing. */
@@ -129,8 +137,30 @@ export function configureApp(app: NestFastifyApplication, config: ApiConfig): vo
             'application/problem+json with a stable `code` and `request_id`.',
         )
         .setVersion('1.0.0')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Track token' }, 'track')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Admin token' }, 'admin')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'opaque',
+            description: OPAQUE_TOKEN_DESCRIPTION(
+              'track',
+              'BROKER_TRACK_TOKENS / BROKER_API_TOKEN',
+            ),
+          },
+          'track',
+        )
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'opaque',
+            description: OPAQUE_TOKEN_DESCRIPTION(
+              'admin',
+              'BROKER_ADMIN_TOKENS / BROKER_ADMIN_TOKEN',
+            ),
+          },
+          'admin',
+        )
         .build(),
     );
     SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {

@@ -66,6 +66,13 @@ export interface SandboxReadRepository {
 
   /** Exact number of rows in each status (index reads, never a table scan). */
   countByStatus(): Promise<Record<SandboxStatus, number>>;
+
+  /**
+   * The sandbox whose provider account is `externalId` (`<uuid>` or `identity/accounts/<uuid>`,
+   * case-insensitive), read through an index, never a scan; `null` when none (or when the value
+   * is not an account id). The row returned is a strongly consistent read.
+   */
+  findByExternalId(externalId: string): Promise<Sandbox | null>;
 }
 
 /** The student's release (reference: `POST /sandboxes/{id}/mark-for-deletion`). */

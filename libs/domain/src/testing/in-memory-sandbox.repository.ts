@@ -17,6 +17,7 @@ import type {
   SandboxRepository,
 } from '../ports/sandbox-repository';
 import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
+import { externalAccountKey } from '../sandbox/external-id';
 import {
   InMemoryRows,
   pageByKey,
@@ -115,6 +116,16 @@ export class InMemorySandboxRepository implements SandboxRepository {
 
   get(sandboxId: string): Promise<Sandbox | null> {
     return Promise.resolve(this.rows.get(sandboxId)?.sandbox ?? null);
+  }
+
+  findByExternalId(externalId: string): Promise<Sandbox | null> {
+    const key = externalAccountKey(externalId);
+    if (key === null) return Promise.resolve(null);
+    const found = [...this.rows.values()]
+      .map((row) => row.sandbox)
+      .filter((s) => externalAccountKey(s.externalId) === key)
+      .sort((a, b) => (a.sandboxId < b.sandboxId ? -1 : a.sandboxId > b.sandboxId ? 1 : 0));
+    return Promise.resolve(found[0] ?? null);
   }
 
   release(sandboxId: string, studentId: string): Promise<ReleaseResult> {

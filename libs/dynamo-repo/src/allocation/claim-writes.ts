@@ -20,7 +20,7 @@ import {
 } from '../mapping/claim-item';
 
 /** Claims outlive their allocation by this much before DynamoDB's TTL removes them. */
-const CLAIM_RETENTION_SECONDS = 7 * 24 * 3600;
+export const CLAIM_RETENTION_SECONDS = 7 * 24 * 3600;
 
 /** A claim this request currently writes under. */
 export interface HeldClaim {

@@ -1,4 +1,4 @@
-import type { SandboxStatus } from '@broker/domain';
+import { externalAccountKey, type SandboxStatus } from '@broker/domain';
 import { shardOf } from './shard';
 
 /** Sort key of every sandbox item. */
@@ -65,4 +65,16 @@ export function claimTypePk(shard: string): string {
 /** `<deadlineMs, 13 digits>#<claim PK>`: open claims in deadline order. */
 export function claimTypeSk(deadlineMs: number, pk: string): string {
   return `${padNumber(deadlineMs, 13)}#${pk}`;
+}
+
+/**
+ * ExternalIndex keys of a sandbox row: its provider account uuid (lower case) → its id; `null`
+ * when the external id holds no account uuid (the row is then simply not in the index).
+ */
+export function externalIndexKeys(
+  externalId: string,
+  sandboxId: string,
+): { external_pk: string; external_sk: string } | null {
+  const key = externalAccountKey(externalId);
+  return key === null ? null : { external_pk: key, external_sk: sandboxId };
 }

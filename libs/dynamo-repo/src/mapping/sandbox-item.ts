@@ -1,5 +1,5 @@
 import { isSandboxStatus, type ProviderSandbox, type Sandbox, SandboxStatus } from '@broker/domain';
-import { nameSortKey, SANDBOX_SK, sandboxPk, statusPk } from '../keys/item-keys';
+import { externalIndexKeys, nameSortKey, SANDBOX_SK, sandboxPk, statusPk } from '../keys/item-keys';
 import { shardOf } from '../keys/shard';
 
 /** A sandbox row as stored: snake_case attributes plus the index key attributes. */
@@ -34,6 +34,8 @@ export interface SandboxItem {
   owner_sk?: string;
   track_pk?: string;
   track_sk?: string;
+  external_pk?: string;
+  external_sk?: string;
 }
 
 /** A new available row for a sandbox the provider lists (index attributes included). */
@@ -59,6 +61,7 @@ export function newAvailableItem(
     version: 1,
     status_pk: statusPk(SandboxStatus.Available, shard),
     status_sk: sortKey,
+    ...externalIndexKeys(provider.externalId, provider.sandboxId),
     ...(writeId ? { write_id: writeId } : {}),
   };
 }

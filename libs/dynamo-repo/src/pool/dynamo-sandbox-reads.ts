@@ -1,5 +1,6 @@
 import {
   ALL_SANDBOX_STATUSES,
+  externalAccountKey,
   InvalidCursorError,
   type ListSandboxesQuery,
   type Page,
@@ -116,6 +117,31 @@ export class DynamoSandboxReads implements SandboxReadRepository, StoreHealth {
       if (!lastKey) shard += 1;
     }
     return { items, cursor: null };
+  }
+
+  /**
+   * ExternalIndex Query (keys only, eventually consistent), then a consistent GetItem of the row,
+   * kept only if it still carries that account. Ids in order, so repeats answer the same row.
+   */
+  async findByExternalId(externalId: string): Promise<Sandbox | null> {
+    const key = externalAccountKey(externalId);
+    if (key === null) return null;
+    const { Items } = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: INDEXES.external.name,
+        KeyConditionExpression: 'external_pk = :pk',
+        ExpressionAttributeValues: { ':pk': key },
+        Limit: 10,
+      }),
+    );
+    for (const raw of Items ?? []) {
+      const sandboxId: unknown = raw[INDEXES.external.sortKey];
+      if (typeof sandboxId !== 'string') continue;
+      const sandbox = await this.get(sandboxId);
+      if (sandbox && externalAccountKey(sandbox.externalId) === key) return sandbox;
+    }
+    return null;
   }
 
   async countByStatus(): Promise<Record<SandboxStatus, number>> {

@@ -82,6 +82,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
     return this.reads.list(query);
   }
 
+  findByExternalId(externalId: string): Promise<Sandbox | null> {
+    return this.reads.findByExternalId(externalId);
+  }
+
   countByStatus(): Promise<Record<SandboxStatus, number>> {
     return this.reads.countByStatus();
   }

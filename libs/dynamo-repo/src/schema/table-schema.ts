@@ -71,6 +71,19 @@ export const INDEXES = {
     projection: 'ALL',
     purpose: 'admin listing by track slug',
   },
+  /**
+   * Sparse: sandbox rows written by the provider sync (insert or refresh) or the migration carry
+   * `external_pk = <provider account uuid, lower case>` → `external_sk = <sandboxId>`. Resolves
+   * the account id old lab scripts send instead of the broker id. Keys only: the row itself is
+   * then read with a consistent GetItem.
+   */
+  external: {
+    name: 'ExternalIndex',
+    partitionKey: 'external_pk',
+    sortKey: 'external_sk',
+    projection: 'KEYS_ONLY',
+    purpose: 'sandbox by provider account id (lab-script compatibility)',
+  },
   /** Non-sandbox items that jobs and admin read in order: open claims, events. */
   type: {
     name: 'TypeIndex',

@@ -9,7 +9,7 @@ import {
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { ownEarlierWrite } from '../client/conditional';
-import { nameSortKey, SANDBOX_SK, sandboxPk } from '../keys/item-keys';
+import { externalIndexKeys, nameSortKey, SANDBOX_SK, sandboxPk } from '../keys/item-keys';
 import { newAvailableItem } from '../mapping/sandbox-item';
 import type { TransitionWriter } from '../transitions/transition-writer';
 
@@ -29,6 +29,7 @@ export class DynamoProviderSync implements ProviderSyncRepository {
   async upsertFromProvider(provider: ProviderSandbox): Promise<ProviderUpsertOutcome> {
     const now = nowSeconds(this.clock);
     const sfdc = provider.sfdcAccountId;
+    const external = externalIndexKeys(provider.externalId, provider.sandboxId);
     // Existing rows first (the common case for sync): refresh available, revive stale.
     const old = await this.writer.apply({
       sandboxId: provider.sandboxId,
@@ -39,8 +40,13 @@ export class DynamoProviderSync implements ProviderSyncRepository {
       set:
         '#name = :name, external_id = :ext, created_at = :created, last_synced_at = :now, ' +
         'status_sk = :sk' +
-        (sfdc ? ', sfdc_account_id = :sfdc' : ''),
-      remove: sfdc ? ['stale_since'] : ['stale_since', 'sfdc_account_id'],
+        (sfdc ? ', sfdc_account_id = :sfdc' : '') +
+        (external ? ', external_pk = :xpk, external_sk = :xsk' : ''),
+      remove: [
+        'stale_since',
+        ...(sfdc ? [] : ['sfdc_account_id']),
+        ...(external ? [] : ['external_pk', 'external_sk']),
+      ],
       names: { '#name': 'name' },
       values: {
         ':name': provider.name,
@@ -48,6 +54,7 @@ export class DynamoProviderSync implements ProviderSyncRepository {
         ':created': provider.createdAt,
         ':sk': nameSortKey(provider.name, provider.sandboxId),
         ...(sfdc ? { ':sfdc': sfdc } : {}),
+        ...(external ? { ':xpk': external.external_pk, ':xsk': external.external_sk } : {}),
       },
       returnValues: 'UPDATED_OLD',
     });

@@ -26,12 +26,21 @@ import { toReleaseResponse, toSandboxResponse } from './sandbox.presenter';
 import { AllocateSandboxUseCase } from './use-cases/allocate-sandbox.use-case';
 import { GetSandboxUseCase } from './use-cases/get-sandbox.use-case';
 import { ReleaseSandboxUseCase } from './use-cases/release-sandbox.use-case';
+import { ResolveSandboxRefUseCase } from './use-cases/resolve-sandbox-ref.use-case';
 
 const studentHeader = ApiHeader({
   name: HEADERS.studentId,
   required: true,
   description: `Student id (Instruqt participant id). Legacy fallback: ${HEADERS.legacyStudentId}`,
 });
+
+const SANDBOX_REF_PARAM = {
+  name: 'id',
+  description:
+    'Broker sandbox id, or (for lab scripts of the original broker) the provider account id: ' +
+    '`<uuid>` or `identity/accounts/<uuid>` with the slashes URL-encoded (`%2F`)',
+  example: '2026839',
+};
 
 /** The lab-script API: allocate at lab start, read, release at lab stop. Track token only. */
 @ApiTags('Sandboxes')
@@ -45,6 +54,7 @@ export class AllocationController {
     private readonly allocateSandbox: AllocateSandboxUseCase,
     private readonly getSandbox: GetSandboxUseCase,
     private readonly releaseSandbox: ReleaseSandboxUseCase,
+    private readonly resolveRef: ResolveSandboxRefUseCase,
   ) {}
 
   @Post('allocate')
@@ -87,14 +97,15 @@ export class AllocationController {
 
   @Get('sandboxes/:id')
   @ApiOperation({ summary: "The owner's view of a sandbox (also after release)" })
-  @ApiParam({ name: 'id', description: 'Broker sandbox id', example: '2026839' })
+  @ApiParam(SANDBOX_REF_PARAM)
   @studentHeader
   @ApiOkResponse({ type: SandboxResponseDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })
   async get(
-    @SandboxIdParam() sandboxId: string,
+    @SandboxIdParam() ref: string,
     @StudentId() studentId: string,
   ): Promise<SandboxResponseDto> {
+    const sandboxId = await this.resolveRef.execute(ref);
     return toSandboxResponse(await this.getSandbox.execute(sandboxId, studentId));
   }
 
@@ -103,16 +114,17 @@ export class AllocationController {
   @ApiOperation({
     summary: 'Release the sandbox for deletion (owner only; repeating it is harmless)',
   })
-  @ApiParam({ name: 'id', description: 'Broker sandbox id', example: '2026839' })
+  @ApiParam(SANDBOX_REF_PARAM)
   @studentHeader
   @ApiOkResponse({ type: ReleaseResponseDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })
   async release(
-    @SandboxIdParam() sandboxId: string,
+    @SandboxIdParam() ref: string,
     @StudentId() studentId: string,
     @RequestId() requestId: string | undefined,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReleaseResponseDto> {
+    const sandboxId = await this.resolveRef.execute(ref);
     return toReleaseResponse(
       await this.releaseSandbox.execute(sandboxId, studentId, requestId, principal.tokenName),
     );

@@ -72,6 +72,9 @@ export function rateLimitKey(request: ThrottledRequest, verifier: TokenVerifier)
   return `${principal.role}:${principal.tokenName}|${student.slice(0, MAX_KEY_STUDENT_LENGTH)}`;
 }
 
+/** The original's rate-limit headers, sent as well (under an `X-` prefix). */
+const LEGACY_HEADERS: ReadonlySet<string> = new Set(['RateLimit-Limit', 'RateLimit-Remaining']);
+
 /**
  * @nestjs/throttler's guard with the broker's keys, IETF `RateLimit-*` header names, and a 429
  * problem+json (RATE_LIMIT_EXCEEDED) that carries `Retry-After` and the RateLimit headers.
@@ -94,6 +97,19 @@ export class RateLimitGuard extends ThrottlerGuard {
   ) {
     super(options, storage, reflector);
     this.headerPrefix = 'RateLimit';
+  }
+
+  /**
+   * Also `X-RateLimit-Limit` / `X-RateLimit-Remaining` (same values) next to the IETF names: the
+   * original broker sent those, and lab scripts and dashboards written for it read them.
+   */
+  protected override setResponseHeader(
+    res: Record<string, unknown>,
+    name: string,
+    value: string | number,
+  ): void {
+    super.setResponseHeader(res, name, value);
+    if (LEGACY_HEADERS.has(name)) super.setResponseHeader(res, `X-${name}`, value);
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {

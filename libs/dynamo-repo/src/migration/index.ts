@@ -1,0 +1,2 @@
+export * from './migrate-original';
+export * from './original-row';
