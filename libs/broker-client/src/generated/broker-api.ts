@@ -257,7 +257,7 @@ export interface paths {
         };
         /**
          * Exact counts by status and by name prefix
-         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the original's.
+         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the original's. `provider_discrepancies`: tombstones the last complete sync still found listed at the provider (each is deleted again) and allocated sandboxes whose account vanished there.
          */
         get: operations["AdminPoolController_getStats"];
         put?: never;
@@ -1367,7 +1367,7 @@ export interface operations {
                 "X-Instruqt-Sandbox-ID": string;
             };
             path: {
-                /** @description Broker sandbox id */
+                /** @description Broker sandbox id, or (for lab scripts of the original broker) the provider account id: `<uuid>` or `identity/accounts/<uuid>` with the slashes URL-encoded (`%2F`) */
                 id: unknown;
             };
             cookie?: never;
@@ -1419,7 +1419,7 @@ export interface operations {
                 "X-Instruqt-Sandbox-ID": string;
             };
             path: {
-                /** @description Broker sandbox id */
+                /** @description Broker sandbox id, or (for lab scripts of the original broker) the provider account id: `<uuid>` or `identity/accounts/<uuid>` with the slashes URL-encoded (`%2F`) */
                 id: unknown;
             };
             cookie?: never;
