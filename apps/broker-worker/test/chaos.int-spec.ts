@@ -9,6 +9,7 @@ import {
   startSimulator,
   testConfig,
   uuidOf,
+  until,
   workerJobs,
   type RunningSimulator,
 } from './testing/worker-harness';
@@ -40,14 +41,6 @@ function everyThirdWrite(): (operation: string, body: string) => boolean {
     writes += 1;
     return writes % 3 === 0;
   };
-}
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /**

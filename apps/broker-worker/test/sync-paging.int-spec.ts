@@ -8,6 +8,7 @@ import {
   startSimulator,
   testConfig,
   uuidOf,
+  until,
   workerJobs,
   type RunningSimulator,
 } from './testing/worker-harness';
@@ -24,14 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([engine?.stop(), sim?.stop()]);
 });
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('sync while the provider listing changes between pages (issue #12 item 2)', () => {
   it('never marks stale an account the provider still lists, and reports vanished allocations', async () => {
@@ -51,6 +44,8 @@ describe('sync while the provider listing changes between pages (issue #12 item 
 
       const listed = sim.store.list().filter((a) => a.state === 'active');
       const firstTwenty = listed.slice(0, 20).filter((a) => a.id !== held.externalId);
+      // The held sandbox's account vanishes before the sync (wherever it would have been listed).
+      sim.store.delete(uuidOf(held.externalId), 0);
       sim.faults.add({ operation: 'list', latencyMs: 150 });
       sim.stats.reset();
       const running = jobs.runOnce('sync');
@@ -58,7 +53,6 @@ describe('sync while the provider listing changes between pages (issue #12 item 
       // (The second page's call has arrived, so the first was answered; its latency still runs.)
       await until(() => sim.stats.callsFor('list') >= 2);
       for (const account of firstTwenty) sim.store.delete(uuidOf(account.id), 0);
-      sim.store.delete(uuidOf(held.externalId), 0);
       const report = await running;
       sim.faults.clear();
       if (report.outcome !== 'success') throw new Error(JSON.stringify(report));

@@ -111,3 +111,12 @@ export function simOptions(overrides: SimulatorOptions = {}): SimulatorOptions {
 export function uuidOf(externalId: string): string {
   return externalId.split('/').pop() ?? externalId;
 }
+
+/** Polls `check` every 5 ms until true; fails after `timeoutMs` (every wait bounded). */
+export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
