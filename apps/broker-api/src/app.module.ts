@@ -68,7 +68,7 @@ export class AppModule {
               })),
           ...(options.clock ? { clock: options.clock } : {}),
         }),
-        AllocationModule,
+        AllocationModule.forRoot({ lease: config.lease, extension: config.extension }),
         AdminJobsModule.forRoot(config),
         AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
         EventsModule,

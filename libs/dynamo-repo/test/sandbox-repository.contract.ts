@@ -147,6 +147,21 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
         const [row] = await h.allRows();
         expect(row?.expiresAt).toBe(allocatedAt + LEASE.leaseSeconds);
       });
+
+      it('honours a per-request lease (a track lease) on a new allocation, not on a repeat', async () => {
+        await seed(repo, pool('lab-', 2));
+        clock.set(Date.UTC(2027, 0, 1, 0, 0, 0));
+        const allocatedAt = Math.floor(Date.UTC(2027, 0, 1) / 1000);
+        const { sandbox } = await repo.allocate(request('s1', { leaseSeconds: 1800 }));
+        expect(sandbox.expiresAt).toBe(allocatedAt + 1800);
+        expect((await repo.get(sandbox.sandboxId))?.expiresAt).toBe(allocatedAt + 1800);
+        clock.advanceSeconds(60);
+        const repeat = await repo.allocate(request('s1', { leaseSeconds: 7200 }));
+        expect(repeat.created).toBe(false);
+        expect(repeat.sandbox.expiresAt).toBe(allocatedAt + 1800);
+        const other = await repo.allocate(request('s2'));
+        expect(other.sandbox.expiresAt).toBe(allocatedAt + 60 + LEASE.leaseSeconds);
+      });
     });
 
     describe('release', () => {

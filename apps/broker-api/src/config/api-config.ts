@@ -14,7 +14,9 @@ import {
   validateEnv,
 } from '@broker/platform';
 import { type JobRequestConfig, jobRequestConfigFromEnv } from '@broker/jobs/config';
+import type { ExtensionPolicy } from '@broker/domain';
 import { ApiEnv } from './api-env';
+import { parseTrackLeases, type TrackLeaseConfig } from './lease-config';
 
 /** Typed API settings; built once from the environment by loadApiConfig. */
 export interface ApiConfig {
@@ -49,6 +51,10 @@ export interface ApiConfig {
     /** Allocation requests per track token. */
     readonly allocation: { readonly perMin: number; readonly burst: number };
   };
+  /** Per-track leases (TRACK_LEASE_MINUTES) within LEASE_MIN_MINUTES..LEASE_MAX_MINUTES. */
+  readonly lease: TrackLeaseConfig;
+  /** Self-extension: step, how many, and the longest lease an extension may reach. */
+  readonly extension: ExtensionPolicy;
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
 }
@@ -97,6 +103,13 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
   } catch (error) {
     problems.push(...problemsOf(error));
   }
+  // Checked even when another variable is broken (then with the default bounds), so every
+  // problem is reported at once.
+  const leases = parseTrackLeases(env['TRACK_LEASE_MINUTES'], {
+    minMinutes: parsed?.LEASE_MIN_MINUTES ?? 5,
+    maxMinutes: parsed?.LEASE_MAX_MINUTES ?? 7 * 24 * 60,
+  });
+  problems.push(...leases.problems);
   if (parsed?.NODE_ENV === 'production' && /(^|,)\s*\*\s*(,|$)/.test(parsed.CORS_ALLOWED_ORIGINS)) {
     problems.push('CORS_ALLOWED_ORIGINS: the wildcard * is refused in production; list origins');
   }
@@ -149,6 +162,12 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
         perMin: parsed.ALLOCATION_LIMIT_PER_MIN,
         burst: parsed.ALLOCATION_LIMIT_BURST,
       },
+    },
+    lease: leases.config,
+    extension: {
+      stepSeconds: parsed.EXTENSION_STEP_MINUTES * 60,
+      maxCount: parsed.EXTENSION_MAX_COUNT,
+      maxLeaseSeconds: parsed.EXTENSION_MAX_LEASE_HOURS * 3600,
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

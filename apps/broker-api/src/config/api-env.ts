@@ -194,4 +194,51 @@ export class ApiEnv extends JobRequestEnv {
   @Min(0)
   @Max(3600)
   METRICS_POOL_CACHE_SEC = 15;
+
+  /** Shortest per-track lease TRACK_LEASE_MINUTES may set. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  LEASE_MIN_MINUTES = 5;
+
+  /**
+   * Longest per-track lease TRACK_LEASE_MINUTES may set (at most 7 days: allocation claims are
+   * kept for the default lease + grace + 7 days, so a repeat still finds the student's sandbox).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  LEASE_MAX_MINUTES = 7 * 24 * 60;
+
+  /**
+   * Per-track lease set by the operator, `slug:minutes,slug2:minutes`: an allocation whose
+   * X-Instruqt-Track-ID matches gets `expires_at = allocated_at + minutes`; other tracks get
+   * LAB_DURATION_HOURS. Every entry must be within LEASE_MIN_MINUTES..LEASE_MAX_MINUTES.
+   */
+  @IsOptional()
+  @IsString()
+  TRACK_LEASE_MINUTES?: string;
+
+  /** What one POST /v1/sandboxes/{id}/extend adds to `expires_at`. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  EXTENSION_STEP_MINUTES = 60;
+
+  /** How many extensions one allocation may get (0 disables self-extension). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  EXTENSION_MAX_COUNT = 2;
+
+  /** An extension never moves `expires_at` past `allocated_at` + this many hours (≤ 7 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24)
+  EXTENSION_MAX_LEASE_HOURS = 72;
 }

@@ -9,6 +9,11 @@ export interface AllocationRequest {
   readonly namePrefix?: string;
   /** Instruqt track slug, recorded on a new allocation only. */
   readonly trackName?: string;
+  /**
+   * Lease of a new allocation in seconds (`expires_at = allocated_at + leaseSeconds`), e.g. the
+   * operator's per-track lease; undefined means the store's default lease. Ignored on a repeat.
+   */
+  readonly leaseSeconds?: number;
 }
 
 export interface AllocationResult {

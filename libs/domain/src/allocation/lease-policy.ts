@@ -15,8 +15,23 @@ export const DEFAULT_LEASE_POLICY: LeasePolicy = {
   graceSeconds: 30 * 60,
 };
 
-export function leaseExpiry(allocatedAt: EpochSeconds, policy: LeasePolicy): EpochSeconds {
-  return allocatedAt + policy.leaseSeconds;
+/**
+ * The student's self-extension: each one adds `stepSeconds` to `expires_at`, at most `maxCount`
+ * times per allocation, and never past `allocated_at + maxLeaseSeconds`.
+ */
+export interface ExtensionPolicy {
+  readonly stepSeconds: number;
+  readonly maxCount: number;
+  readonly maxLeaseSeconds: number;
+}
+
+/** `leaseSeconds`: a per-allocation lease (e.g. per track) that replaces the policy's default. */
+export function leaseExpiry(
+  allocatedAt: EpochSeconds,
+  policy: LeasePolicy,
+  leaseSeconds?: number,
+): EpochSeconds {
+  return allocatedAt + (leaseSeconds ?? policy.leaseSeconds);
 }
 
 /** True once the lease is over (the student may still release it; expiry waits for the grace). */

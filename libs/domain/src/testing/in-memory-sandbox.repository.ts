@@ -251,7 +251,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
   /** available → allocated for the student under the claim's token; null if not available. */
   private allocated(
     sandboxId: string,
-    owner: { studentId: string; idempotencyKey: string },
+    owner: { studentId: string; idempotencyKey: string; leaseSeconds?: number },
     token: string,
     trackName: string | undefined,
   ): Sandbox | null {
@@ -265,7 +265,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
         idempotencyKey: owner.idempotencyKey,
         ...(trackName ? { trackName } : {}),
         allocatedAt: now,
-        expiresAt: leaseExpiry(now, this.lease),
+        expiresAt: leaseExpiry(now, this.lease, owner.leaseSeconds),
       }),
     });
   }

@@ -194,7 +194,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
         ':sid': request.studentId,
         ':key': request.idempotencyKey,
         ':token': held.token,
-        ':expires': leaseExpiry(now, this.options.lease),
+        ':expires': leaseExpiry(now, this.options.lease, request.leaseSeconds),
         ':osk': allocationSortKey(now, candidate.id),
         ...(track ? { ':track': track } : {}),
         ...(prefix ? { ':prefix': prefix } : {}),

@@ -14,6 +14,8 @@ import {
   API_METRICS,
   type ApiMetrics,
 } from '../../../common/metrics/api-metrics';
+import { trackLeaseSeconds } from '../../../config/lease-config';
+import { ALLOCATION_POLICIES, type AllocationPolicies } from '../allocation.tokens';
 
 /** Hands the student a sandbox, or returns the one their claim already holds. */
 @Injectable()
@@ -23,6 +25,7 @@ export class AllocateSandboxUseCase {
     private readonly repository: SandboxAllocationRepository,
     @Optional() @Inject(API_METRICS) private readonly metrics?: ApiMetrics,
     @Optional() @Inject(SANDBOX_EVENT_LOG) private readonly events?: SandboxEventLog,
+    @Optional() @Inject(ALLOCATION_POLICIES) private readonly policies?: AllocationPolicies,
   ) {}
 
   /** `tokenName`: the configured name of the track token that asked (recorded as `actor.via`). */
@@ -33,7 +36,12 @@ export class AllocateSandboxUseCase {
   ): Promise<AllocationResult> {
     const started = performance.now();
     try {
-      const result = await this.repository.allocate(request);
+      const leaseSeconds = this.policies
+        ? trackLeaseSeconds(this.policies.lease, request.trackName)
+        : undefined;
+      const result = await this.repository.allocate(
+        leaseSeconds === undefined ? request : { ...request, leaseSeconds },
+      );
       this.metrics?.allocation(result.created ? 'success' : 'idempotent', started);
       // Only an allocation that changed the row; an idempotent repeat is not a transition.
       // `record` is an in-memory push: no store round-trip on the allocation path.
