@@ -1,6 +1,7 @@
 import {
   type AllocationRequest,
   type AllocationResult,
+  type ExtensionPolicy,
   isDomainError,
   type LeasePolicy,
   type ProviderSandbox,
@@ -197,6 +198,97 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
         clock.advanceSeconds(LEASE.leaseSeconds + LEASE.graceSeconds + 1);
         expect((await repo.release(sandbox.sandboxId, 's1')).changed).toBe(true);
       });
+    });
+
+    describe('extend', () => {
+      const POLICY: ExtensionPolicy = { stepSeconds: 3600, maxCount: 2, maxLeaseSeconds: 8 * 3600 };
+
+      async function allocated(student = 's1'): Promise<Sandbox> {
+        await seed(repo, pool('lab-', 2));
+        clock.set(Date.UTC(2027, 0, 1));
+        return (await repo.allocate(request(student))).sandbox;
+      }
+
+      it('adds one step per call up to the count, then refuses with the limits', async () => {
+        const sandbox = await allocated();
+        const lease = sandbox.allocatedAt! + LEASE.leaseSeconds;
+        expect(sandbox.expiresAt).toBe(lease);
+        clock.advanceSeconds(60);
+        const once = await repo.extend(sandbox.sandboxId, 's1', POLICY);
+        expect(once).toMatchObject({
+          status: SandboxStatus.Allocated,
+          expiresAt: lease + 3600,
+          extensionCount: 1,
+          ownerId: 's1',
+        });
+        const twice = await repo.extend(sandbox.sandboxId, 's1', POLICY);
+        expect(twice).toMatchObject({ expiresAt: lease + 7200, extensionCount: 2 });
+        expect(await repo.get(sandbox.sandboxId)).toEqual(twice);
+        const refused = await repo.extend(sandbox.sandboxId, 's1', POLICY).catch((e) => e);
+        expect(refused).toMatchObject({
+          code: 'EXTENSION_LIMIT_REACHED',
+          problemFields: {
+            limits: { step_minutes: 60, max_count: 2, max_lease_hours: 8, extension_count: 2 },
+          },
+        });
+        expect(await repo.get(sandbox.sandboxId)).toEqual(twice);
+      });
+
+      it('never moves expires_at past allocated_at + the longest lease (the last step is cut)', async () => {
+        const sandbox = await allocated();
+        const policy = { stepSeconds: 3 * 3600, maxCount: 5, maxLeaseSeconds: 6 * 3600 };
+        const cut = await repo.extend(sandbox.sandboxId, 's1', policy);
+        expect(cut.expiresAt).toBe(sandbox.allocatedAt! + 6 * 3600);
+        expect(await codeOf(repo.extend(sandbox.sandboxId, 's1', policy))).toBe(
+          'EXTENSION_LIMIT_REACHED',
+        );
+        expect((await repo.get(sandbox.sandboxId))?.extensionCount).toBe(1);
+      });
+
+      it('refuses other students, unknown ids, a disabled extension and a released sandbox', async () => {
+        const sandbox = await allocated();
+        expect(await codeOf(repo.extend(sandbox.sandboxId, 's2', POLICY))).toBe(
+          'NOT_SANDBOX_OWNER',
+        );
+        expect(await codeOf(repo.extend('does-not-exist', 's1', POLICY))).toBe('SANDBOX_NOT_FOUND');
+        expect(await codeOf(repo.extend(sandbox.sandboxId, 's1', { ...POLICY, maxCount: 0 }))).toBe(
+          'EXTENSION_LIMIT_REACHED',
+        );
+        await repo.release(sandbox.sandboxId, 's1');
+        expect(await codeOf(repo.extend(sandbox.sandboxId, 's1', POLICY))).toBe(
+          'SANDBOX_NOT_ALLOCATED',
+        );
+        const row = await repo.get(sandbox.sandboxId);
+        expect(row).toMatchObject({
+          status: SandboxStatus.PendingDeletion,
+          expiresAt: sandbox.expiresAt,
+        });
+        expect(row?.extensionCount).toBeUndefined();
+      });
+
+      it.each([
+        [2, 2],
+        [20, 10],
+      ])(
+        '10 concurrent extensions with max count %i add exactly %i steps',
+        async (maxCount, steps) => {
+          const sandbox = await allocated();
+          const policy = { stepSeconds: 600, maxCount, maxLeaseSeconds: 7 * 24 * 3600 };
+          const codes = await Promise.all(
+            Array.from({ length: 10 }, () => codeOf(repo.extend(sandbox.sandboxId, 's1', policy))),
+          );
+          expect(codes.filter((c) => c === 'resolved')).toHaveLength(steps);
+          expect(
+            codes.filter((c) => c !== 'resolved').every((c) => c === 'EXTENSION_LIMIT_REACHED'),
+          ).toBe(true);
+          const row = await repo.get(sandbox.sandboxId);
+          expect(row).toMatchObject({
+            expiresAt: sandbox.expiresAt! + steps * 600,
+            extensionCount: steps,
+            version: sandbox.version + steps,
+          });
+        },
+      );
     });
 
     describe('findByExternalId', () => {

@@ -1,4 +1,5 @@
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
+import type { ExtensionLimits } from '../errors/domain-errors';
 import { SandboxStatus } from '../sandbox/sandbox-status';
 
 /**
@@ -51,4 +52,32 @@ export function isDueForExpiry(sandbox: Sandbox, now: EpochSeconds, policy: Leas
 /** The newest `expires_at` that is due for expiry at `now`. */
 export function expiryCutoff(now: EpochSeconds, policy: LeasePolicy): EpochSeconds {
   return now - policy.graceSeconds;
+}
+
+/** What one extension writes, or the limits that refuse it. */
+export type ExtensionStep =
+  | { readonly ok: true; readonly expiresAt: EpochSeconds; readonly extensionCount: number }
+  | { readonly ok: false; readonly limits: ExtensionLimits };
+
+/**
+ * The next extension of an allocated sandbox: `expires_at + step`, capped at
+ * `allocated_at + maxLeaseSeconds`; refused when the count is used up or the cap is reached.
+ */
+export function nextExtension(sandbox: Sandbox, policy: ExtensionPolicy): ExtensionStep {
+  const count = sandbox.extensionCount ?? 0;
+  const current = sandbox.expiresAt ?? sandbox.allocatedAt ?? 0;
+  const cap = (sandbox.allocatedAt ?? current) + policy.maxLeaseSeconds;
+  const expiresAt = Math.min(current + policy.stepSeconds, cap);
+  if (count >= policy.maxCount || expiresAt <= current) {
+    return {
+      ok: false,
+      limits: {
+        step_minutes: policy.stepSeconds / 60,
+        max_count: policy.maxCount,
+        max_lease_hours: policy.maxLeaseSeconds / 3600,
+        extension_count: count,
+      },
+    };
+  }
+  return { ok: true, expiresAt, extensionCount: count + 1 };
 }

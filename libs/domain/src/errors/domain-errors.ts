@@ -13,6 +13,8 @@ export const DOMAIN_ERROR_CODES = [
   'FORCE_REQUIRED',
   'JOB_NOT_PICKED_UP',
   'STORE_UNAVAILABLE',
+  'SANDBOX_NOT_ALLOCATED',
+  'EXTENSION_LIMIT_REACHED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -23,6 +25,9 @@ export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
  */
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
+
+  /** Extra members of the problem body (snake_case, safe to show), e.g. the extension limits. */
+  readonly problemFields?: Readonly<Record<string, unknown>>;
 
   protected constructor(message: string) {
     super(message);
@@ -161,5 +166,43 @@ export class StoreUnavailableError extends DomainError {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`The sandbox store is unavailable (${reason}); retry shortly`);
     if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** The owner's sandbox is no longer allocated (released, expired or deleted): nothing to extend. */
+export class SandboxNotAllocatedError extends DomainError {
+  readonly code = 'SANDBOX_NOT_ALLOCATED';
+
+  constructor(
+    readonly sandboxId: string,
+    readonly status: string,
+  ) {
+    super(`Sandbox ${sandboxId} is ${status}, not allocated`);
+  }
+}
+
+/** The limits an extension ran into, as the problem body's `limits` shows them. */
+export interface ExtensionLimits {
+  readonly step_minutes: number;
+  readonly max_count: number;
+  readonly max_lease_hours: number;
+  /** Extensions this allocation already had. */
+  readonly extension_count: number;
+}
+
+/** No further self-extension: the count is used up or the longest lease is reached. */
+export class ExtensionLimitReachedError extends DomainError {
+  readonly code = 'EXTENSION_LIMIT_REACHED';
+  override readonly problemFields: { readonly limits: ExtensionLimits };
+
+  constructor(
+    readonly sandboxId: string,
+    readonly limits: ExtensionLimits,
+  ) {
+    super(
+      `Sandbox ${sandboxId} cannot be extended further (at most ${limits?.max_count} ` +
+        `extensions, lease at most ${limits?.max_lease_hours} h from allocation)`,
+    );
+    this.problemFields = { limits };
   }
 }

@@ -1,3 +1,4 @@
+import type { ExtensionPolicy } from '../allocation/lease-policy';
 import type { AllocationRequest, AllocationResult, ReleaseResult } from '../allocation/allocation';
 import type { ProviderSandbox, Sandbox } from '../sandbox/sandbox';
 import type { SandboxStatus } from '../sandbox/sandbox-status';
@@ -84,6 +85,19 @@ export interface SandboxReleaseRepository {
   release(sandboxId: string, studentId: string): Promise<ReleaseResult>;
 }
 
+/** The student's self-extension of their lease. */
+export interface SandboxExtensionRepository {
+  /**
+   * Moves `expires_at` of the student's allocated sandbox by one `policy.stepSeconds` (capped at
+   * `allocated_at + policy.maxLeaseSeconds`) and counts it: one conditional write on the owner,
+   * `allocated`, the `expires_at` and the count it read, so concurrent extensions each add exactly
+   * one step (a loser re-reads and tries again). Not idempotent: every success is one step.
+   * Throws SandboxNotFoundError, NotSandboxOwnerError, SandboxNotAllocatedError or
+   * ExtensionLimitReachedError (count used up, or the cap already reached).
+   */
+  extend(sandboxId: string, studentId: string, policy: ExtensionPolicy): Promise<Sandbox>;
+}
+
 /** What the provider sync writes. */
 export interface ProviderSyncRepository {
   /**
@@ -124,6 +138,7 @@ export interface SandboxRepository
     SandboxAllocationRepository,
     SandboxReadRepository,
     SandboxReleaseRepository,
+    SandboxExtensionRepository,
     ProviderSyncRepository,
     ClaimRepairRepository,
     StoreHealth {}
@@ -132,3 +147,4 @@ export interface SandboxRepository
 export const SANDBOX_ALLOCATION_REPOSITORY = Symbol.for('broker.SandboxAllocationRepository');
 export const SANDBOX_READ_REPOSITORY = Symbol.for('broker.SandboxReadRepository');
 export const SANDBOX_RELEASE_REPOSITORY = Symbol.for('broker.SandboxReleaseRepository');
+export const SANDBOX_EXTENSION_REPOSITORY = Symbol.for('broker.SandboxExtensionRepository');

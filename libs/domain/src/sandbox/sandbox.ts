@@ -25,6 +25,8 @@ export interface Sandbox extends ProviderSandbox {
   readonly allocatedAt?: EpochSeconds;
   /** The one lease clock: responses, release checks and auto-expiry all read this value. */
   readonly expiresAt?: EpochSeconds;
+  /** Self-extensions this allocation has had (each moved `expiresAt` by one step). */
+  readonly extensionCount?: number;
   readonly deletionRequestedAt?: EpochSeconds;
   readonly deletionAttempts: number;
   readonly nextAttemptAt?: EpochSeconds;

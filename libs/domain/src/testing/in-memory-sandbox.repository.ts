@@ -1,8 +1,15 @@
 import type { AllocationRequest, AllocationResult, ReleaseResult } from '../allocation/allocation';
 import { CLAIM_POLICY, classifyClaim } from '../allocation/claim-policy';
-import { leaseExpiry, type LeasePolicy } from '../allocation/lease-policy';
+import {
+  type ExtensionPolicy,
+  leaseExpiry,
+  type LeasePolicy,
+  nextExtension,
+} from '../allocation/lease-policy';
 import {
   AllocationInProgressError,
+  ExtensionLimitReachedError,
+  SandboxNotAllocatedError,
   NoSandboxesAvailableError,
   NotSandboxOwnerError,
   SandboxNotFoundError,
@@ -140,6 +147,29 @@ export class InMemorySandboxRepository implements SandboxRepository {
         fields: (now) => ({ deletionRequestedAt: now }),
       });
       return sandbox ? { sandbox, changed: true } : { sandbox: row.sandbox, changed: false };
+    });
+  }
+
+  /** Same checks and step as the DynamoDB write; atomic because it runs synchronously. */
+  extend(sandboxId: string, studentId: string, policy: ExtensionPolicy): Promise<Sandbox> {
+    return settle(() => {
+      const row = this.rows.get(sandboxId);
+      if (!row) throw new SandboxNotFoundError(sandboxId);
+      if (row.sandbox.ownerId !== studentId) throw new NotSandboxOwnerError(sandboxId);
+      if (row.sandbox.status !== SandboxStatus.Allocated) {
+        throw new SandboxNotAllocatedError(sandboxId, row.sandbox.status);
+      }
+      const step = nextExtension(row.sandbox, policy);
+      if (!step.ok) throw new ExtensionLimitReachedError(sandboxId, step.limits);
+      const sandbox: Sandbox = {
+        ...row.sandbox,
+        expiresAt: step.expiresAt,
+        extensionCount: step.extensionCount,
+        updatedAt: nowSeconds(this.clock),
+        version: row.sandbox.version + 1,
+      };
+      this.rows.set(sandboxId, { ...row, sandbox });
+      return sandbox;
     });
   }
 

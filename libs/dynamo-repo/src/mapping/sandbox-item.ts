@@ -19,6 +19,7 @@ export interface SandboxItem {
   track_name?: string;
   allocated_at?: number;
   expires_at?: number;
+  extension_count?: number;
   deletion_requested_at?: number;
   deletion_attempts?: number;
   next_attempt_at?: number;
@@ -92,6 +93,7 @@ export function toSandbox(raw: Record<string, unknown>): Sandbox {
     ...optional('trackName', item.track_name),
     ...optional('allocatedAt', item.allocated_at),
     ...optional('expiresAt', item.expires_at),
+    ...optional('extensionCount', item.extension_count),
     ...optional('deletionRequestedAt', item.deletion_requested_at),
     ...optional('nextAttemptAt', item.next_attempt_at),
     ...optional('lastError', item.last_error),

@@ -4,6 +4,7 @@ import type {
   AllocationResult,
   ClaimRepairOutcome,
   Clock,
+  ExtensionPolicy,
   LeasePolicy,
   ListSandboxesQuery,
   Page,
@@ -18,6 +19,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClaimWrites } from '../allocation/claim-writes';
 import type { CandidatePoolOptions } from '../allocation/candidate-pool';
 import { DynamoAllocation } from '../allocation/dynamo-allocation';
+import { DynamoSandboxExtension } from '../extension/dynamo-sandbox-extension';
 import { DynamoClaimRepair } from '../claims/dynamo-claim-repair';
 import { lowLevelClientOf } from '../client/document-client';
 import { DynamoSandboxReads, type SandboxTable } from '../pool/dynamo-sandbox-reads';
@@ -46,6 +48,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
   private readonly reads: DynamoSandboxReads;
   private readonly allocation: DynamoAllocation;
   private readonly releases: DynamoSandboxRelease;
+  private readonly extensions: DynamoSandboxExtension;
   private readonly sync: DynamoProviderSync;
   private readonly claims: DynamoClaimRepair;
 
@@ -66,6 +69,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
       ...(options.onContention ? { onContention: options.onContention } : {}),
     });
     this.releases = new DynamoSandboxRelease(writer, this.reads);
+    this.extensions = new DynamoSandboxExtension(table, this.reads, clock);
     this.sync = new DynamoProviderSync(client, tableName, writer, clock);
     this.claims = new DynamoClaimRepair(table, claims, this.reads, writer, clock);
   }
@@ -92,6 +96,10 @@ export class DynamoSandboxRepository implements SandboxRepository {
 
   release(sandboxId: string, studentId: string): Promise<ReleaseResult> {
     return this.releases.release(sandboxId, studentId);
+  }
+
+  extend(sandboxId: string, studentId: string, policy: ExtensionPolicy): Promise<Sandbox> {
+    return this.extensions.extend(sandboxId, studentId, policy);
   }
 
   upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome> {

@@ -26,6 +26,8 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   JOB_RUN_NOT_FOUND: { status: 404 },
   FORCE_REQUIRED: { status: 409 },
   STORE_UNAVAILABLE: { status: 503, retryAfter: 5 },
+  SANDBOX_NOT_ALLOCATED: { status: 409 },
+  EXTENSION_LIMIT_REACHED: { status: 409 },
 };
 
 /** Default `code` for an HTTP status when the error did not name one. */
@@ -72,6 +74,8 @@ export interface ProblemDetails {
   readonly request_id: string;
   readonly errors?: readonly ProblemFieldError[];
   readonly retry_after?: number;
+  /** EXTENSION_LIMIT_REACHED: the configured extension limits and the count used. */
+  readonly limits?: Readonly<Record<string, number>>;
 }
 
 /** One invalid input: the field (body property, query parameter or header name) and why. */

@@ -19,6 +19,7 @@ import {
   NoSandboxesAvailableError,
   NotSandboxOwnerError,
   SandboxNotFoundError,
+  ExtensionLimitReachedError,
 } from '@broker/domain';
 import { fastifyServerOptions, installHttpHooks } from '../http/fastify-http';
 import { PROBLEM_CONTENT_TYPE } from './problem-codes';
@@ -237,5 +238,14 @@ describe('resolveProblem', () => {
   it('ignores a malformed code on an HttpException', () => {
     const problem = resolveProblem(new BadRequestException({ code: 'lower case', message: 'x' }));
     expect(problem).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', detail: 'x' });
+  });
+
+  it("adds a domain error's extra members (the extension limits) to the problem", () => {
+    const limits = { step_minutes: 60, max_count: 2, max_lease_hours: 72, extension_count: 2 };
+    expect(resolveProblem(new ExtensionLimitReachedError('42', limits))).toMatchObject({
+      status: 409,
+      code: 'EXTENSION_LIMIT_REACHED',
+      fields: { limits },
+    });
   });
 });

@@ -27,6 +27,8 @@ interface ResolvedProblem {
   detail: string;
   errors?: readonly ProblemFieldError[];
   retryAfter?: number;
+  /** A domain error's extra members (`problemFields`); never overrides the standard ones. */
+  fields?: Readonly<Record<string, unknown>>;
   wwwAuthenticate?: string;
   /** Unexpected: log the cause under `err`. */
   unexpected: boolean;
@@ -68,6 +70,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
 
     const body: ProblemDetails = {
+      ...problem.fields,
       type: problemType(problem.code),
       title: titleForStatus(problem.status),
       status: problem.status,
@@ -99,6 +102,7 @@ export function resolveProblem(exception: unknown): ResolvedProblem {
       code: exception.code,
       detail: exception.message,
       ...(mapping.retryAfter !== undefined ? { retryAfter: mapping.retryAfter } : {}),
+      ...(exception.problemFields ? { fields: exception.problemFields } : {}),
       unexpected: false,
     };
   }
