@@ -52,6 +52,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     student: true,
     withId: (id) => `/v1/sandboxes/${id}/mark-for-deletion`,
   },
+  {
+    name: 'extend',
+    method: 'POST',
+    path: '/v1/sandboxes/4711/extend',
+    auth: 'track',
+    student: true,
+    withId: (id) => `/v1/sandboxes/${id}/extend`,
+  },
   { name: 'admin sync', method: 'POST', path: '/v1/admin/sync', auth: 'admin' },
   { name: 'admin cleanup', method: 'POST', path: '/v1/admin/cleanup', auth: 'admin' },
   {

@@ -325,6 +325,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandboxes/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the lease by one step (owner only, allocated sandboxes only)
+         * @description Adds EXTENSION_STEP_MINUTES to expires_at, at most EXTENSION_MAX_COUNT times per allocation and never past allocated_at + EXTENSION_MAX_LEASE_HOURS (the last step is cut there). Not idempotent: every 200 is one more step. The request body is ignored.
+         */
+        post: operations["AllocationController_extend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes/{id}/mark-for-deletion": {
         parameters: {
             query?: never;
@@ -390,6 +410,45 @@ export interface components {
             cursor: string | null;
             events: components["schemas"]["SandboxEventDto"][];
         };
+        ExtendResponseDto: {
+            /**
+             * @description Unix seconds
+             * @example 1763812800
+             */
+            allocated_at: number | null;
+            /**
+             * @description Unix seconds; the new end of the lease
+             * @example 1763989200
+             */
+            expires_at: number | null;
+            /**
+             * @description Extensions this allocation has had, this one included
+             * @example 1
+             */
+            extension_count: number;
+            /**
+             * @description Extensions still allowed by EXTENSION_MAX_COUNT (the lease cap may end them earlier)
+             * @example 1
+             */
+            extensions_left: number;
+            /** @example 2026839 */
+            sandbox_id: string;
+            /** @example allocated */
+            status: string;
+        };
+        ExtensionLimitsDto: {
+            /**
+             * @description Extensions this allocation already had
+             * @example 2
+             */
+            extension_count: number;
+            /** @example 2 */
+            max_count: number;
+            /** @example 72 */
+            max_lease_hours: number;
+            /** @example 60 */
+            step_minutes: number;
+        };
         JobRunResponseDto: {
             duration_ms?: number;
             error?: string;
@@ -422,6 +481,8 @@ export interface components {
             /** @example No sandboxes available in pool */
             detail: string;
             errors?: components["schemas"]["ProblemFieldErrorDto"][];
+            /** @description EXTENSION_LIMIT_REACHED only */
+            limits?: components["schemas"]["ExtensionLimitsDto"];
             /** @description Equals the X-Request-ID response header */
             request_id: string;
             /**
@@ -1402,6 +1463,67 @@ export interface operations {
             };
             /** @description SANDBOX_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AllocationController_extend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Student id (Instruqt participant id). Legacy fallback: X-Track-ID */
+                "X-Instruqt-Sandbox-ID": string;
+            };
+            path: {
+                /** @description Broker sandbox id, or (for lab scripts of the original broker) the provider account id: `<uuid>` or `identity/accounts/<uuid>` with the slashes URL-encoded (`%2F`) */
+                id: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtendResponseDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not a track token, or not the owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description SANDBOX_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description EXTENSION_LIMIT_REACHED (body `limits`: step_minutes, max_count, max_lease_hours, extension_count) / SANDBOX_NOT_ALLOCATED (released, expired or deleted) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,20 @@ class ProblemFieldErrorDto {
   message!: string;
 }
 
+class ExtensionLimitsDto {
+  @ApiProperty({ example: 60 })
+  step_minutes!: number;
+
+  @ApiProperty({ example: 2 })
+  max_count!: number;
+
+  @ApiProperty({ example: 72 })
+  max_lease_hours!: number;
+
+  @ApiProperty({ example: 2, description: 'Extensions this allocation already had' })
+  extension_count!: number;
+}
+
 /** RFC 9457 problem details (`application/problem+json`), the body of every error. */
 export class ProblemDto {
   @ApiProperty({ example: 'https://sandbox-broker.dev/problems/no-sandboxes-available' })
@@ -33,4 +47,10 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ example: 30, description: 'Seconds; also sent as Retry-After' })
   retry_after?: number;
+
+  @ApiPropertyOptional({
+    type: () => ExtensionLimitsDto,
+    description: 'EXTENSION_LIMIT_REACHED only',
+  })
+  limits?: ExtensionLimitsDto;
 }

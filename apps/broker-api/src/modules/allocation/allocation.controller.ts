@@ -20,10 +20,12 @@ import { RequestId } from '../../common/decorators/request-id.decorator';
 import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
 import { AllocationHeaders, assertTrackAllowed, HEADERS, StudentId } from './allocation-headers';
+import { ExtendResponseDto } from './dto/extend-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { SandboxResponseDto } from './dto/sandbox-response.dto';
-import { toReleaseResponse, toSandboxResponse } from './sandbox.presenter';
+import { toExtendResponse, toReleaseResponse, toSandboxResponse } from './sandbox.presenter';
 import { AllocateSandboxUseCase } from './use-cases/allocate-sandbox.use-case';
+import { ExtendSandboxUseCase } from './use-cases/extend-sandbox.use-case';
 import { GetSandboxUseCase } from './use-cases/get-sandbox.use-case';
 import { ReleaseSandboxUseCase } from './use-cases/release-sandbox.use-case';
 import { ResolveSandboxRefUseCase } from './use-cases/resolve-sandbox-ref.use-case';
@@ -55,6 +57,7 @@ export class AllocationController {
     private readonly getSandbox: GetSandboxUseCase,
     private readonly releaseSandbox: ReleaseSandboxUseCase,
     private readonly resolveRef: ResolveSandboxRefUseCase,
+    private readonly extendSandbox: ExtendSandboxUseCase,
   ) {}
 
   @Post('allocate')
@@ -128,5 +131,40 @@ export class AllocationController {
     return toReleaseResponse(
       await this.releaseSandbox.execute(sandboxId, studentId, requestId, principal.tokenName),
     );
+  }
+
+  @Post('sandboxes/:id/extend')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Extend the lease by one step (owner only, allocated sandboxes only)',
+    description:
+      'Adds EXTENSION_STEP_MINUTES to expires_at, at most EXTENSION_MAX_COUNT times per ' +
+      'allocation and never past allocated_at + EXTENSION_MAX_LEASE_HOURS (the last step is cut ' +
+      'there). Not idempotent: every 200 is one more step. The request body is ignored.',
+  })
+  @ApiParam(SANDBOX_REF_PARAM)
+  @studentHeader
+  @ApiOkResponse({ type: ExtendResponseDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'EXTENSION_LIMIT_REACHED (body `limits`: step_minutes, max_count, max_lease_hours, ' +
+      'extension_count) / SANDBOX_NOT_ALLOCATED (released, expired or deleted)',
+  })
+  async extend(
+    @SandboxIdParam() ref: string,
+    @StudentId() studentId: string,
+    @RequestId() requestId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ExtendResponseDto> {
+    const sandboxId = await this.resolveRef.execute(ref);
+    const sandbox = await this.extendSandbox.execute(
+      sandboxId,
+      studentId,
+      requestId,
+      principal.tokenName,
+    );
+    return toExtendResponse(sandbox, this.extendSandbox.maxCount);
   }
 }

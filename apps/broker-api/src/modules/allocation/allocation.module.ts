@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AllocationController } from './allocation.controller';
 import { ALLOCATION_POLICIES, type AllocationPolicies } from './allocation.tokens';
 import { AllocateSandboxUseCase } from './use-cases/allocate-sandbox.use-case';
+import { ExtendSandboxUseCase } from './use-cases/extend-sandbox.use-case';
 import { GetSandboxUseCase } from './use-cases/get-sandbox.use-case';
 import { ReleaseSandboxUseCase } from './use-cases/release-sandbox.use-case';
 import { ResolveSandboxRefUseCase } from './use-cases/resolve-sandbox-ref.use-case';
@@ -16,6 +17,7 @@ export class AllocationModule {
       providers: [
         { provide: ALLOCATION_POLICIES, useValue: policies },
         AllocateSandboxUseCase,
+        ExtendSandboxUseCase,
         GetSandboxUseCase,
         ReleaseSandboxUseCase,
         ResolveSandboxRefUseCase,
