@@ -39,6 +39,7 @@ describe('sandbox-broker CLI against the real API (e2e)', () => {
     bundle = await bundledCli();
     api = await startApiTestApp();
     await api.seed(3, 'lab-null-'); // sfdc_account_id null
+    await api.seed(1, 'lab-ext-'); // for the extend test, outside the exhaustion test's prefix
     await api.repository.upsertFromProvider(
       aProviderSandbox({ name: 'lab-sf-0001', sfdcAccountId: '001SAND000000000001' }),
     );
@@ -175,6 +176,33 @@ describe('sandbox-broker CLI against the real API (e2e)', () => {
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect((await lab().run('status')).code).toBe(2); // no id, no files
     expect((await lab().run('release')).stdout).toMatch(/^nothing to release/); // exit 0, as the original
+  });
+
+  it('extend: one step per call from subtenant_id.txt, then exit 8 at the limit', async () => {
+    const l = lab({ SANDBOX_NAME_PREFIX: 'lab-ext-' });
+    expect((await l.run('allocate')).code).toBe(0);
+    const id = l.file('subtenant_id.txt').trim();
+    const before = (await api.repository.get(id))!.expiresAt!;
+    const first = await l.run('extend', '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      ok: true,
+      result: { sandbox_id: id, expires_at: before + 3600, extension_count: 1, extensions_left: 1 },
+    });
+    expect((await l.run('extend')).stdout).toMatch(
+      /^extended sandbox .* \(0 extension\(s\) left\)/,
+    );
+    const refused = await l.run('extend', id, '--json');
+    expect(refused.code).toBe(8);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      ok: false,
+      exit_code: 8,
+      code: 'EXTENSION_LIMIT_REACHED',
+      status: 409,
+    });
+    expect((await lab().run('extend', id)).code).toBe(5);
+    expect((await lab().run('extend')).code).toBe(2); // no id, no files
+    expect((await api.repository.get(id))!.expiresAt).toBe(before + 7200);
   });
 
   it('release after the broker restarted, from the files written before', async () => {

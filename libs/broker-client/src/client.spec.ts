@@ -140,6 +140,35 @@ describe('broker client', () => {
     expect(error).toMatchObject({ kind: 'timeout', status: 0, code: 'TIMEOUT' });
   });
 
+  it('extends once and never retries an extension (it is not idempotent)', async () => {
+    handler = (_req, res) => {
+      if (seen.length === 1) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            sandbox_id: '7',
+            status: 'allocated',
+            allocated_at: 1,
+            expires_at: 3601,
+            extension_count: 1,
+            extensions_left: 1,
+          }),
+        );
+        return;
+      }
+      problem(res, 503, 'STORE_UNAVAILABLE', { 'retry-after': '0' });
+    };
+    const answer = await client().extend('7', 'student-1');
+    expect(answer).toMatchObject({ status: 200, data: { expires_at: 3601, extensions_left: 1 } });
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v1/sandboxes/7/extend' });
+    expect(seen[0]?.headers['x-instruqt-sandbox-id']).toBe('student-1');
+    await expect(client().extend('7', 'student-1')).rejects.toMatchObject({
+      status: 503,
+      code: 'STORE_UNAVAILABLE',
+    });
+    expect(seen).toHaveLength(2);
+  });
+
   it('reports a closed port as NETWORK_ERROR', async () => {
     const closed = createBrokerClient({
       baseUrl: 'http://127.0.0.1:1',

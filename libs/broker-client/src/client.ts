@@ -5,6 +5,7 @@ import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } 
 
 export type SandboxView = components['schemas']['SandboxResponseDto'];
 export type ReleaseView = components['schemas']['ReleaseResponseDto'];
+export type ExtendView = components['schemas']['ExtendResponseDto'];
 export type BrokerApi = Client<paths>;
 
 export interface BrokerClientOptions extends RetryHooks {
@@ -40,6 +41,11 @@ export interface BrokerClient {
   status(sandboxId: string, studentId: string): Promise<Answer<SandboxView>>;
   /** `POST /v1/sandboxes/{id}/mark-for-deletion` (a repeat is harmless, so retried). */
   release(sandboxId: string, studentId: string): Promise<Answer<ReleaseView>>;
+  /**
+   * `POST /v1/sandboxes/{id}/extend`. Not idempotent (every success is one more step), so never
+   * retried: an answer lost after the broker applied it must not extend twice.
+   */
+  extend(sandboxId: string, studentId: string): Promise<Answer<ExtendView>>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -111,6 +117,13 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
     release: (sandboxId, studentId) =>
       retried<ReleaseView>((signal) =>
         api.POST('/v1/sandboxes/{id}/mark-for-deletion', {
+          signal,
+          params: { path: { id: sandboxId }, header: { 'X-Instruqt-Sandbox-ID': studentId } },
+        }),
+      ),
+    extend: (sandboxId, studentId) =>
+      attempt<ExtendView>((signal) =>
+        api.POST('/v1/sandboxes/{id}/extend', {
           signal,
           params: { path: { id: sandboxId }, header: { 'X-Instruqt-Sandbox-ID': studentId } },
         }),

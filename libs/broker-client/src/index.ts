@@ -4,6 +4,7 @@ export {
   type BrokerApi,
   type BrokerClient,
   type BrokerClientOptions,
+  type ExtendView,
   createBrokerClient,
   DEFAULT_TIMEOUT_MS,
   normalizeBaseUrl,

@@ -18,7 +18,7 @@ interface AllocateFlags extends ConnectionFlags {
   startJitter?: string;
 }
 
-/** allocate, status, release: the broker calls of a lab's setup and cleanup scripts. */
+/** allocate, status, extend, release: the broker calls of a lab's setup and cleanup scripts. */
 export function registerSandboxCommands(program: Command, io: CliIo): void {
   addConnectionOptions(program.command('allocate'))
     .description('allocate a sandbox to the student (or get the one they hold) and write its files')
@@ -74,6 +74,27 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
         throw badInput(`no sandbox id given and no subtenant_id.txt in ${settings.dir}`);
       const { data } = await client(settings, io).status(sandboxId, settings.participant);
       reportSuccess(io, settings.json, 'status', describe(data), { sandbox: data });
+    });
+
+  addConnectionOptions(program.command('extend'))
+    .description(
+      "extend the student's lease by one step (id argument, else subtenant_id.txt in --dir)",
+    )
+    .argument('[sandbox-id]', 'broker sandbox id')
+    .action(async (id: string | undefined, flags: ConnectionFlags) => {
+      const settings = resolveConnection(flags, io);
+      const sandboxId = id ?? (await readSandboxId(settings.dir))?.id;
+      if (!sandboxId)
+        throw badInput(`no sandbox id given and no subtenant_id.txt in ${settings.dir}`);
+      const { data } = await client(settings, io).extend(sandboxId, settings.participant);
+      const until = data.expires_at ? new Date(data.expires_at * 1000).toISOString() : 'unknown';
+      reportSuccess(
+        io,
+        settings.json,
+        'extend',
+        `extended sandbox ${data.sandbox_id} until ${until} (${data.extensions_left} extension(s) left)`,
+        { result: data },
+      );
     });
 
   addConnectionOptions(program.command('release'))
