@@ -553,7 +553,7 @@ export interface components {
             /** @description Student id of the owner */
             allocated_to_track: string | null;
             /**
-             * @description Unix seconds; end of the lease (allocated_at + LAB_DURATION_HOURS)
+             * @description Unix seconds; end of the lease: allocated_at + the track lease (TRACK_LEASE_MINUTES) or LAB_DURATION_HOURS, plus any self-extensions
              * @example 1763985600
              */
             expires_at: number | null;

@@ -27,7 +27,9 @@ export class SandboxResponseDto {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'Unix seconds; end of the lease (allocated_at + LAB_DURATION_HOURS)',
+    description:
+      'Unix seconds; end of the lease: allocated_at + the track lease (TRACK_LEASE_MINUTES) or ' +
+      'LAB_DURATION_HOURS, plus any self-extensions',
     example: 1763985600,
   })
   expires_at!: number | null;
