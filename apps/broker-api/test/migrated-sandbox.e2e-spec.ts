@@ -1,8 +1,7 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
 import { systemClock } from '@broker/domain';
 import { createDocumentClient, migrateOriginalTable } from '@broker/dynamo-repo';
+import { createOriginalLayoutTable } from '@broker/dynamo-repo/testing';
 import { type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 /** A sandbox allocated in the original broker, migrated, then used through this API. */
@@ -15,40 +14,23 @@ describe('migrated allocation through the API (e2e, dynalite)', () => {
     t = await startApiTestApp();
     const client = createDocumentClient({ region: 'us-east-1', endpoint: t.endpoint });
     const source = `original-${t.tableName}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: source,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-    await client.send(
-      new PutCommand({
-        TableName: source,
-        Item: {
-          PK: 'SBX#2026839',
-          SK: 'META',
-          sandbox_id: '2026839',
-          name: 'lab-adventure-0087',
-          external_id: account,
-          status: 'allocated',
-          allocated_to_track: 'old-student',
-          idempotency_key: 'old-student',
-          allocated_at: allocatedAt,
-          lab_duration_hours: 4,
-          deletion_retry_count: 0,
-          track_name: 'dns-lab',
-          sfdc_account_id: '001SAND0087',
-        },
-      }),
-    );
+    await createOriginalLayoutTable(client, source, [
+      {
+        PK: 'SBX#2026839',
+        SK: 'META',
+        sandbox_id: '2026839',
+        name: 'lab-adventure-0087',
+        external_id: account,
+        status: 'allocated',
+        allocated_to_track: 'old-student',
+        idempotency_key: 'old-student',
+        allocated_at: allocatedAt,
+        lab_duration_hours: 4,
+        deletion_retry_count: 0,
+        track_name: 'dns-lab',
+        sfdc_account_id: '001SAND0087',
+      },
+    ]);
     const report = await migrateOriginalTable({
       client,
       sourceTable: source,

@@ -1,8 +1,10 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '@broker/domain';
 import { createDynamoStore } from '@broker/dynamo-repo';
-import { createTestTable, startDynalite } from '@broker/dynamo-repo/testing';
+import {
+  createOriginalLayoutTable,
+  createTestTable,
+  startDynalite,
+} from '@broker/dynamo-repo/testing';
 import { runMigrate } from '../src/migrate';
 
 /**
@@ -20,20 +22,6 @@ describe('migrate command (dynalite)', () => {
   it('migrates, is idempotent, and its backfill mode finds nothing left', async () => {
     const { client, tableName } = await createTestTable(engine.endpoint);
     const source = `original-${Date.now().toString(36)}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: source,
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
     const row = (id: string, uuid: string, extra: Record<string, unknown>) => ({
       PK: `SBX#${id}`,
       SK: 'META',
@@ -48,7 +36,7 @@ describe('migrate command (dynalite)', () => {
       ...extra,
     });
     const now = Math.floor(Date.now() / 1000);
-    for (const item of [
+    await createOriginalLayoutTable(client, source, [
       row('9001', '00000001-aaaa-4bbb-8ccc-000000000001', { status: 'available', allocated_at: 0 }),
       row('9002', '00000002-aaaa-4bbb-8ccc-000000000002', {
         status: 'allocated',
@@ -57,9 +45,7 @@ describe('migrate command (dynalite)', () => {
         allocated_at: now - 600,
         track_name: 'dns-lab',
       }),
-    ]) {
-      await client.send(new PutCommand({ TableName: source, Item: item }));
-    }
+    ]);
     const env = { DDB_ENDPOINT_URL: engine.endpoint, AWS_REGION: 'us-east-1' };
     const lines: string[] = [];
     const args = ['--from-table', source, '--to-table', tableName];

@@ -1,9 +1,13 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type LeasePolicy, SandboxStatus } from '@broker/domain';
 import { FixedClock } from '@broker/domain/testing';
 import { DynamoSandboxRepository, migrateOriginalTable } from '../src';
-import { createTestTable, type RunningEngine, startDynalite } from '../src/testing';
+import {
+  createOriginalLayoutTable,
+  createTestTable,
+  type RunningEngine,
+  startDynalite,
+} from '../src/testing';
 
 const LEASE: LeasePolicy = { leaseSeconds: 48 * 3600, graceSeconds: 1800 };
 const T0 = 1_790_000_000; // allocation time in the original (epoch s)
@@ -90,25 +94,7 @@ describe('migration from the original table (dynalite)', () => {
     client = table.client;
     target = table.tableName;
     source = `original-${target}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: source,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-    await client.send(
-      new BatchWriteCommand({
-        RequestItems: { [source]: originalRows().map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
+    await createOriginalLayoutTable(client, source, originalRows());
   });
   afterEach(() => client.destroy());
 

@@ -4,3 +4,4 @@ export * from './engine-process';
 export * from './test-table';
 export * from './lossy-proxy';
 export * from './black-hole';
+export * from './original-table';
