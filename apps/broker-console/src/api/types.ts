@@ -1,0 +1,148 @@
+// Wire shapes of the admin API the console reads (snake_case, as the API answers). Kept here
+// rather than taken from @broker/client: that client authenticates with a bearer token, while the
+// console signs in once and then relies on the session cookie.
+
+export const SANDBOX_STATUSES = [
+  'available',
+  'allocated',
+  'pending_deletion',
+  'deleting',
+  'deleted',
+  'stale',
+  'deletion_failed',
+  'quarantined',
+] as const;
+export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
+
+export type Role = 'admin' | 'viewer';
+
+/** `POST|GET /v1/admin/session`. */
+export interface SessionView {
+  readonly role: Role;
+  readonly token_name: string;
+  readonly expires_at: string;
+  readonly csrf_token: string;
+}
+
+/** `GET /v1/admin/stats` (the parts the console shows). */
+export interface PoolStatsView {
+  readonly total: number;
+  readonly by_status: Partial<Record<SandboxStatus, number>>;
+  readonly by_prefix: Record<string, Partial<Record<SandboxStatus, number>>>;
+  readonly generated_at: string;
+  readonly age_seconds?: number;
+  readonly last_sync_at?: string | null;
+  readonly last_cleanup_at?: string | null;
+}
+
+export interface AllocationBucket {
+  readonly start: string;
+  readonly allocations: number;
+}
+
+/** `GET /v1/admin/stats/allocations?window=`. */
+export interface AllocationStatsView {
+  readonly window: StatsWindow;
+  readonly bucket_seconds: number;
+  readonly generated_at: string;
+  readonly buckets: readonly AllocationBucket[];
+}
+
+export type StatsWindow = '24h' | '7d';
+
+/** `GET /v1/admin/stats/tracks`. */
+export interface TrackStatsView {
+  readonly as_of: string | null;
+  readonly tracks: readonly { readonly track: string; readonly allocated: number }[];
+}
+
+export const CLEANUP_OUTCOMES = [
+  'deleted',
+  'retried',
+  'failed',
+  'quarantined',
+  'niosxaas_cleaned',
+  'niosxaas_skipped',
+  'niosxaas_failed',
+] as const;
+export type CleanupOutcome = (typeof CLEANUP_OUTCOMES)[number];
+export type CleanupCounts = Readonly<Record<CleanupOutcome, number>>;
+
+/** `GET /v1/admin/stats/cleanup?window=`. */
+export interface CleanupStatsView {
+  readonly window: StatsWindow;
+  readonly bucket_seconds: number;
+  readonly generated_at: string;
+  readonly totals: CleanupCounts;
+  readonly buckets: readonly (CleanupCounts & { readonly start: string })[];
+}
+
+/** One sandbox as the admin routes show it. Times are epoch seconds. */
+export interface AdminSandbox {
+  readonly sandbox_id: string;
+  readonly name: string;
+  readonly external_id: string;
+  readonly status: SandboxStatus;
+  readonly sfdc_account_id: string | null;
+  readonly owner_id: string | null;
+  readonly track_name: string | null;
+  readonly allocated_at: number | null;
+  readonly expires_at: number | null;
+  readonly deletion_requested_at: number | null;
+  readonly deletion_attempts: number;
+  readonly next_attempt_at: number | null;
+  readonly last_error: string | null;
+  readonly quarantine_reason: string | null;
+  readonly deleted_at: number | null;
+  readonly stale_since: number | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly version: number;
+}
+
+/** `GET /v1/admin/sandboxes`. */
+export interface SandboxPage {
+  readonly sandboxes: readonly AdminSandbox[];
+  readonly count: number;
+  readonly cursor: string | null;
+}
+
+export interface SandboxEvent {
+  readonly event_id: string;
+  readonly at: string;
+  readonly type: string;
+  readonly sandbox_id: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly actor: { readonly kind: string; readonly id: string; readonly via: string | null };
+  readonly action: string;
+  readonly request_id: string | null;
+  readonly details: Record<string, unknown> | null;
+}
+
+/** `GET /v1/admin/events`. */
+export interface EventPage {
+  readonly events: readonly SandboxEvent[];
+  readonly count: number;
+  readonly cursor: string | null;
+}
+
+export type JobName = 'sync' | 'cleanup';
+
+/** A job run (`GET /v1/admin/jobs/runs/{id}`, the trigger answers, the recent-runs list). */
+export interface JobRun {
+  readonly status: string;
+  readonly run_id: string;
+  readonly job: string;
+  readonly triggered_by: string;
+  readonly started_at: string;
+  readonly requested_at?: string;
+  readonly finished_at?: string;
+  readonly duration_ms?: number;
+  readonly result?: Record<string, unknown>;
+  readonly error?: string;
+}
+
+export interface JobRunList {
+  readonly items: readonly JobRun[];
+}

@@ -1,0 +1,2 @@
+// Vite bundles imported stylesheets into dist/assets (no inline <style>).
+declare module '*.css';
