@@ -1,6 +1,7 @@
 // Flat config: type-aware TypeScript rules plus Nx module boundaries with real tag constraints.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const domainBanned = [
@@ -56,7 +57,7 @@ export default tseslint.config(
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     languageOptions: {
       parserOptions: {
@@ -99,6 +100,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The operator console (React): the rules of hooks and the React Compiler's checks.
+    files: ['apps/broker-console/src/**/*.tsx', 'apps/broker-console/src/**/*.ts'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
   {
     // Tests may use loose typing around supertest/JSON bodies.

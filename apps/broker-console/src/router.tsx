@@ -16,7 +16,7 @@ interface Location {
 interface RouterApi {
   readonly location: Location;
   /** Pushes a path (with its query string) onto the history and renders it. */
-  navigate(path: string, options?: { replace?: boolean }): void;
+  readonly navigate: (path: string, options?: { replace?: boolean }) => void;
 }
 
 const RouterContext = createContext<RouterApi | null>(null);

@@ -8,6 +8,7 @@ import {
   LinearScale,
   Tooltip,
 } from 'chart.js';
+import { memo } from 'react';
 import { Bar, Doughnut } from 'react-chartjs-2';
 import type { ChartSeries } from '../lib/chart-data';
 
@@ -16,23 +17,19 @@ ChartJS.register(ArcElement, BarElement, CategoryScale, LinearScale, Tooltip, Le
 
 const BASE_OPTIONS = { responsive: true, maintainAspectRatio: false, animation: false } as const;
 
-/**
- * A chart and, under it, the same numbers as a table (screen readers, copy-paste, and the
- * browser tests read the figures from it).
- */
-export function ChartPanel({
-  title,
-  series,
-  kind = 'bar',
-  testId,
-  stacked = false,
-}: {
+interface ChartPanelProps {
   readonly title: string;
   readonly series: ChartSeries;
   readonly kind?: 'bar' | 'doughnut';
   readonly testId: string;
   readonly stacked?: boolean;
-}) {
+}
+
+/**
+ * A chart and, under it, the same numbers as a table (screen readers, copy-paste, and the
+ * browser tests read the figures from it).
+ */
+function ChartPanelView({ title, series, kind = 'bar', testId, stacked = false }: ChartPanelProps) {
   const data = { labels: series.labels, datasets: series.datasets.map((d) => ({ ...d })) };
   return (
     <figure className="chart" data-testid={testId}>
@@ -83,3 +80,9 @@ export function ChartPanel({
     </figure>
   );
 }
+
+/** Redrawn only when the figures change (the page re-renders every second for its clocks). */
+export const ChartPanel = memo(
+  ChartPanelView,
+  (before, after) => JSON.stringify(before) === JSON.stringify(after),
+);

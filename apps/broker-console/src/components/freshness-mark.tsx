@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { freshness } from '../lib/format';
+import { useNow } from './use-now';
 
 /** "data as of …" with the age ticking every second; marked stale after three missed refreshes. */
 export function FreshnessMark({
@@ -9,11 +9,7 @@ export function FreshnessMark({
   readonly generatedAt: string | null | undefined;
   readonly receivedAtMs: number;
 }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, []);
+  const now = useNow();
   const mark = freshness(generatedAt, receivedAtMs, now);
   return (
     <span className={mark.stale ? 'fresh stale' : 'fresh'} data-testid="freshness">

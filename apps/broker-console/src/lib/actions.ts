@@ -52,6 +52,5 @@ export function confirmText(action: RepairAction, sandbox: AdminSandbox): string
 /** A quarantine reason the API accepts: 1 to 500 characters after trimming, no control characters. */
 export function validReason(reason: string): boolean {
   const trimmed = reason.trim();
-  // eslint-disable-next-line no-control-regex
   return trimmed.length > 0 && trimmed.length <= 500 && /^[^\x00-\x1f\x7f]+$/.test(trimmed);
 }

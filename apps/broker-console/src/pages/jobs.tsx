@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/endpoints';
 import type { JobName, JobRun, Role } from '../api/types';
 import { ErrorBox } from '../components/error-box';
+import { useNow } from '../components/use-now';
 import { canChange } from '../lib/actions';
 import { formatTime } from '../lib/format';
 import {
@@ -53,6 +54,7 @@ function JobColumn({ job, role }: { readonly job: JobName; readonly role: Role }
     },
   });
   const finished = isFinished(current.data);
+  const now = useNow();
   useEffect(() => {
     if (!finished) return;
     void queryClient.invalidateQueries({ queryKey: ['runs'] });
@@ -89,7 +91,7 @@ function JobColumn({ job, role }: { readonly job: JobName; readonly role: Role }
           {runs.data?.items.map((run) => (
             <tr key={run.run_id} className={`run-${runOutcome(run)}`}>
               <td>{formatTime(run.started_at)}</td>
-              <td>{runSummary(run, Date.now())}</td>
+              <td>{runSummary(run, now)}</td>
               <td>{run.triggered_by}</td>
               <td className="mono">
                 {runCounts(run)
@@ -106,6 +108,7 @@ function JobColumn({ job, role }: { readonly job: JobName; readonly role: Role }
 }
 
 function RunProgress({ run }: { readonly run: JobRun }) {
+  const now = useNow();
   const outcome = runOutcome(run);
   return (
     <div
@@ -115,7 +118,7 @@ function RunProgress({ run }: { readonly run: JobRun }) {
       role="status"
     >
       <strong>{outcome === 'pending' ? 'Running' : outcome === 'ok' ? 'Done' : 'Failed'}</strong>:{' '}
-      {runSummary(run, Date.now())}
+      {runSummary(run, now)}
       {outcome !== 'pending' && runCounts(run).length > 0 ? (
         <span className="mono">
           {' '}

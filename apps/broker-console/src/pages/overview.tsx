@@ -16,6 +16,7 @@ import {
 import { formatLastRun } from '../lib/format';
 import { filterParams, NO_FILTERS } from '../lib/filters';
 import { Link } from '../router';
+import { useNow } from '../components/use-now';
 
 /** Pool overview: counts (as GET /v1/admin/stats), freshness, last runs and the four charts. */
 export function OverviewPage() {
@@ -31,7 +32,7 @@ export function OverviewPage() {
     queryKey: ['stats', 'cleanup', span],
     queryFn: () => api.cleanup(span),
   });
-  const now = Date.now();
+  const now = useNow();
 
   return (
     <>

@@ -15,8 +15,8 @@ export type SessionState =
 interface SessionApi {
   readonly state: SessionState;
   /** Exchanges the pasted token for the session cookie; the token is not kept anywhere. */
-  signIn(token: string): Promise<void>;
-  signOut(): Promise<void>;
+  readonly signIn: (token: string) => Promise<void>;
+  readonly signOut: () => Promise<void>;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
