@@ -215,6 +215,16 @@ async function main() {
   else {
     log('building (tsc -b tsconfig.build.json)…');
     run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+    // The operator console's static files, which the API serves under /console/.
+    log('building the console (vite build)…');
+    run(process.execPath, [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '-c',
+      join('apps', 'broker-console', 'vite.config.mjs'),
+      '--logLevel',
+      'warn',
+    ]);
   }
 
   // dynalite in its own process, LevelDB data under .data/dynalite (git-ignored).

@@ -33,6 +33,7 @@ describe('chart data shaping', () => {
       'quarantined',
     ]);
     expect(series.datasets[0]?.data).toEqual([4, 2, 0, 0, 0, 0, 0, 1]);
+    expect(new Set(series.datasets[0]?.backgroundColor).size).toBe(8); // one distinct colour each
   });
 
   it('sorts prefixes by their total, largest first', () => {

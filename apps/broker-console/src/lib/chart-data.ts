@@ -12,14 +12,37 @@ import {
 /** What a chart draws: one label per bar or slice and one or more series over them. */
 export interface ChartSeries {
   readonly labels: string[];
-  readonly datasets: { readonly label: string; readonly data: number[] }[];
+  readonly datasets: {
+    readonly label: string;
+    readonly data: number[];
+    /** One colour per label (slices), else Chart.js's default palette. */
+    readonly backgroundColor?: string[];
+  }[];
 }
+
+/** A fixed colour per status, so a status looks the same in every chart and on every load. */
+export const STATUS_COLORS: Readonly<Record<(typeof SANDBOX_STATUSES)[number], string>> = {
+  available: '#2e7d32',
+  allocated: '#1f6feb',
+  pending_deletion: '#f2a93b',
+  deleting: '#ffd54f',
+  deleted: '#9e9e9e',
+  stale: '#b26a00',
+  deletion_failed: '#c62828',
+  quarantined: '#8e24aa',
+};
 
 /** Status breakdown: every status in the domain's order, zeros included (a stable legend). */
 export function statusBreakdown(stats: PoolStatsView): ChartSeries {
   return {
     labels: [...SANDBOX_STATUSES],
-    datasets: [{ label: 'sandboxes', data: SANDBOX_STATUSES.map((s) => stats.by_status[s] ?? 0) }],
+    datasets: [
+      {
+        label: 'sandboxes',
+        data: SANDBOX_STATUSES.map((s) => stats.by_status[s] ?? 0),
+        backgroundColor: SANDBOX_STATUSES.map((s) => STATUS_COLORS[s]),
+      },
+    ],
   };
 }
 
