@@ -1,0 +1,286 @@
+#!/usr/bin/env node
+// Measures the console against a large pool (the README's figure; not a test): seeds dynalite
+// directly with N sandboxes and M events, starts the API's production build serving the built
+// console, allocates a few hundred sandboxes through the API, then drives Debian's Chromium and
+// prints the time to the first complete paint and per refresh, with the API calls each makes.
+//
+//   node apps/broker-console/scripts/measure.mjs [--sandboxes=100000] [--events=100000]
+//        [--allocations=300] [--refreshes=5] [--skip-build]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort, startDynalite, waitForPort } from '../../../scripts/bench/engine.mjs';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const SANDBOXES = Number(args.sandboxes ?? 100_000);
+const EVENTS = Number(args.events ?? 100_000);
+const ALLOCATIONS = Number(args.allocations ?? 300);
+const REFRESHES = Number(args.refreshes ?? 5);
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ADMIN = 'measure-admin-token-0001';
+const TRACK = 'measure-track-token-0001';
+const TABLE = 'sandbox-broker';
+const log = (m) =>
+  process.stdout.write(`[measure ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const cleanups = [];
+
+async function main() {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  if (args['skip-build'] !== 'true') {
+    log('building (npm run build)');
+    if (
+      spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }).status !== 0
+    ) {
+      throw new Error('build failed');
+    }
+  }
+  const engine = await startDynalite();
+  cleanups.push(() => engine.stop());
+  await seed(engine.endpoint);
+  const api = await startApi(engine.endpoint);
+  cleanups.push(api.stop);
+  await allocate(api.url);
+  const figures = await drive(api.url);
+  print(figures);
+}
+
+/** BatchWriteItem, 25 a call, 4 in flight, retrying unprocessed items (bounded). */
+async function writeAll(client, count, itemOf, what) {
+  const { BatchWriteCommand } = require('@aws-sdk/lib-dynamodb');
+  let next = 0;
+  const started = Date.now();
+  const worker = async () => {
+    while (next < count) {
+      const first = next;
+      next = Math.min(count, first + 25);
+      let requests = [];
+      for (let i = first; i < next; i += 1) requests.push({ PutRequest: { Item: itemOf(i) } });
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt > 20) throw new Error(`${what}: unprocessed items after 20 attempts`);
+        const out = await client.send(
+          new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[TABLE] ?? [];
+        if (requests.length > 0) await sleep(10 * (attempt + 1));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  log(`seeded ${count} ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function seed(endpoint) {
+  const repo = require('@broker/dynamo-repo');
+  const { newEventId } = require('@broker/domain');
+  const client = repo.createDocumentClient({ region: 'us-east-1', endpoint });
+  try {
+    await repo.ensureTable(client, TABLE);
+    const nowS = Math.floor(Date.now() / 1000);
+    const idOf = (i) => String(4_000_000 + i);
+    // Ten name prefixes, so the by-prefix table has rows.
+    const nameOf = (i) => `lab-p${i % 10}-${String(i).padStart(6, '0')}`;
+    await writeAll(
+      client,
+      SANDBOXES,
+      (i) =>
+        repo.newAvailableItem(
+          {
+            sandboxId: idOf(i),
+            name: nameOf(i),
+            externalId: `identity/accounts/00000000-0000-4000-8000-${idOf(i).padStart(12, '0')}`,
+            createdAt: 1_760_000_000,
+            sfdcAccountId: null,
+          },
+          nowS,
+        ),
+      'sandboxes',
+    );
+    const weekMs = 7 * 24 * 3600 * 1000;
+    await writeAll(
+      client,
+      EVENTS,
+      (i) => {
+        const atMs = Date.now() - Math.floor((i / EVENTS) * weekMs);
+        return repo.toEventItem(
+          {
+            eventId: newEventId(atMs),
+            atMs,
+            type: 'transition',
+            sandboxId: idOf(i % SANDBOXES),
+            to: 'available',
+            actor: { kind: 'job', id: 'sync' },
+            action: 'sync_insert',
+          },
+          30 * 24 * 3600,
+        );
+      },
+      'events',
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+async function startApi(endpoint) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['apps/broker-api/dist/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DDB_ENDPOINT_URL: endpoint,
+      DDB_TABLE_NAME: TABLE,
+      AWS_REGION: 'us-east-1',
+      BROKER_ADMIN_TOKEN: ADMIN,
+      BROKER_API_TOKEN: TRACK,
+      LOG_LEVEL: 'warn',
+      TOKEN_RATE_LIMIT_PER_SEC: '1000000',
+      TOKEN_RATE_LIMIT_BURST: '1000000',
+      ALLOCATION_LIMIT_PER_MIN: '1000000',
+      ALLOCATION_LIMIT_BURST: '1000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port, 30_000);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await fetch(`${url}/readyz`).catch(() => null))?.ok; i += 1)
+    await sleep(100);
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
+}
+
+async function allocate(url) {
+  const started = Date.now();
+  for (let i = 0; i < ALLOCATIONS; i += 1) {
+    const res = await fetch(`${url}/v1/allocate`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${TRACK}`,
+        'X-Instruqt-Sandbox-ID': `measure-student-${i}`,
+        'X-Instruqt-Track-ID': `track-${i % 7}`,
+        'X-Sandbox-Name-Prefix': `lab-p${i % 10}-`,
+      },
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status !== 201) throw new Error(`allocate: ${res.status} ${await res.text()}`);
+  }
+  log(
+    `allocated ${ALLOCATIONS} through the API in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await sleep(3000); // the event buffer flushes (hourly counters)
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function drive(url) {
+  const { chromium } = require('playwright-core');
+  const asRoot = process.getuid?.() === 0;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: asRoot ? ['--no-sandbox'] : [],
+  });
+  cleanups.push(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(60_000);
+  const calls = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/v1/')) calls.push(path);
+  });
+  await page.goto(`${url}/console/`);
+  await page.fill('#token', ADMIN);
+  await page.click('button[type=submit]');
+  await page.getByTestId('role').waitFor();
+
+  const figures = {};
+  const idle = () =>
+    page.getByTestId('refresh-state').filter({ hasText: 'auto-refresh' }).waitFor();
+  const measure = async (name, path, ready) => {
+    calls.length = 0;
+    const t0 = Date.now();
+    await page.goto(`${url}${path}`);
+    await ready();
+    await idle();
+    const first = { ms: Date.now() - t0, calls: calls.length };
+    const refreshes = [];
+    for (let i = 0; i < REFRESHES; i += 1) {
+      await sleep(300);
+      calls.length = 0;
+      const t = Date.now();
+      await page.getByTestId('refresh').click();
+      await page
+        .getByTestId('refresh-state')
+        .filter({ hasText: 'refreshing' })
+        .waitFor({ timeout: 5000 })
+        .catch(() => undefined);
+      await idle();
+      refreshes.push({ ms: Date.now() - t, calls: calls.length });
+    }
+    figures[name] = {
+      first_paint_ms: first.ms,
+      first_paint_calls: first.calls,
+      refresh_ms_median: median(refreshes.map((r) => r.ms)),
+      refresh_ms_max: Math.max(...refreshes.map((r) => r.ms)),
+      calls_per_refresh: median(refreshes.map((r) => r.calls)),
+    };
+    log(`${name}: ${JSON.stringify(figures[name])}`);
+  };
+  const charts = ['chart-status', 'chart-allocations', 'chart-tracks', 'chart-cleanup'];
+  await measure('overview', '/console/', async () => {
+    for (const id of charts) await page.getByTestId(id).waitFor();
+  });
+  const stats = await page.getByTestId('count-total').textContent();
+  await measure('sandboxes', '/console/sandboxes?status=allocated', () =>
+    page.locator('tr[data-sandbox-id]').first().waitFor(),
+  );
+  const id = await page.locator('tr[data-sandbox-id]').first().getAttribute('data-sandbox-id');
+  await measure('sandbox', `/console/sandboxes/${id}`, () =>
+    page.locator('[data-testid=event-table] tbody tr').first().waitFor(),
+  );
+  await measure('jobs', '/console/jobs', () => page.getByTestId('runs-cleanup').waitFor());
+  // Auto-refresh: the overview left alone for 12 s.
+  await page.goto(`${url}/console/`);
+  await page.getByTestId('chart-allocations').waitFor();
+  await idle();
+  calls.length = 0;
+  await sleep(12_000);
+  figures.auto_refresh = { overview_calls_in_12_s: calls.length };
+  figures.pool = {
+    total_shown: Number(stats),
+    sandboxes: SANDBOXES,
+    events: EVENTS,
+    allocations: ALLOCATIONS,
+  };
+  return figures;
+}
+
+function print(figures) {
+  process.stdout.write(`\n${JSON.stringify(figures, null, 2)}\n`);
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`[measure] ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const stop of cleanups.reverse()) await stop().catch(() => undefined);
+  });
