@@ -20,6 +20,36 @@ import {
   VIEWER_TOKEN,
 } from './testing/console-stack';
 
+/** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && (c === '\n' || c === '\r')) {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
 const POOL = 150; // more than one page of the listing (at most 100) and of the export
 
 describe('operator console in Chromium (e2e)', () => {
@@ -186,13 +216,10 @@ describe('operator console in Chromium (e2e)', () => {
       page.waitForEvent('download', { timeout: 15_000 }),
       page.getByTestId('export-csv').click(),
     ]);
-    const csv = readFileSync(await download.path(), 'utf8')
-      .trim()
-      .split(/\r?\n/);
-    const header = csv[0]?.split(',') ?? [];
+    const [header = [], ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
     const idColumn = header.indexOf('sandbox_id');
     expect(idColumn).toBeGreaterThanOrEqual(0);
-    const exported = csv.slice(1).map((line) => line.split(',')[idColumn]);
+    const exported = rows.map((row) => row[idColumn]);
 
     const listed: string[] = [];
     let cursor: string | null = null;
