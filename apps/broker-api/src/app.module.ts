@@ -19,6 +19,11 @@ import { apiSecrets } from './config/api-secrets';
 import { AdminModule } from './modules/admin/admin.module';
 import { AdminJobsModule } from './modules/admin-jobs/admin-jobs.module';
 import { AllocationModule } from './modules/allocation/allocation.module';
+import {
+  ConsoleSessionModule,
+  consoleSessionResolverProvider,
+} from './modules/console-session/console-session.module';
+import { ConsoleStatsModule } from './modules/console-stats/console-stats.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
@@ -56,7 +61,10 @@ export class AppModule {
           }),
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
-        AuthModule.forRoot({ tokens: config.auth }),
+        AuthModule.forRoot({
+          tokens: config.auth,
+          sessionResolver: consoleSessionResolverProvider(config),
+        }),
         PersistenceModule.forRoot({
           config: config.persistence,
           createStore:
@@ -72,6 +80,8 @@ export class AppModule {
         AdminJobsModule.forRoot(config),
         AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
         EventsModule,
+        ConsoleSessionModule.forRoot(config),
+        ConsoleStatsModule,
         HealthModule,
         MetricsModule.forRoot(config, metrics),
         RateLimitModule.forRoot(config),

@@ -10,6 +10,7 @@ import {
   OTHER_TRACK_TOKEN,
   startApiTestApp,
   TRACK_TOKEN,
+  VIEWER_TOKEN,
 } from './testing/api-test-app';
 
 const SECRETS = {
@@ -94,6 +95,22 @@ describe('no secrets in logs (e2e, full flow)', () => {
     const sync = await request(t.server).post('/v1/admin/sync').set(admin);
     expect(sync.status).toBe(202);
     await request(t.server).get('/v1/admin/events').set(admin).expect(200);
+    // Console sign-in: the token travels in the body, the session id in cookies, the csrf token
+    // in a header and an answer; none of them may reach a log line.
+    const signIn = await request(t.server)
+      .post('/v1/admin/session')
+      .send({ token: VIEWER_TOKEN })
+      .expect(201);
+    const cookie = String(([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0]);
+    const sessionId = cookie.split(';')[0]!.split('=')[1]!;
+    const csrfToken = signIn.body.csrf_token as string;
+    await request(t.server).post('/v1/admin/session').send({ token: WRONG_TOKEN }).expect(401);
+    await request(t.server).get('/v1/admin/stats').set('Cookie', `broker_session=${sessionId}`);
+    await request(t.server)
+      .delete('/v1/admin/session')
+      .set('Cookie', `broker_session=${sessionId}`)
+      .set('X-CSRF-Token', csrfToken)
+      .expect(204);
     await request(t.server)
       .get('/metrics')
       .set('Authorization', `Bearer ${SECRETS.METRICS_TOKEN}`)
@@ -112,6 +129,7 @@ describe('no secrets in logs (e2e, full flow)', () => {
     expect(text).toContain('broker-api listening');
     expect(text).toContain('/v1/allocate');
     expect(text).toContain('/v1/admin/sync');
+    expect(text).toContain('/v1/admin/session');
     expect(cspCalls).toBe(0);
     expect(text).not.toContain('you sent');
     expect(text).toMatch(/"statusCode":401/);
@@ -122,7 +140,10 @@ describe('no secrets in logs (e2e, full flow)', () => {
       TRACK_TOKEN,
       OTHER_TRACK_TOKEN,
       ADMIN_TOKEN,
+      VIEWER_TOKEN,
       WRONG_TOKEN,
+      sessionId,
+      csrfToken,
     })) {
       expect({ name, leaked: text.includes(secret) }).toEqual({ name, leaked: false });
     }
@@ -145,6 +166,7 @@ describe('no secrets in logs (e2e, full flow)', () => {
         { name: 'other-lab', token: masked },
       ],
       admin: [{ name: 'ops', token: masked }],
+      viewer: [{ name: 'instructor', token: masked }],
     });
     // No provider settings at all: the API does not read them.
     expect(JSON.stringify(config)).not.toMatch(/csp|nios/i);

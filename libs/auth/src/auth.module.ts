@@ -1,10 +1,15 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { BearerTokenGuard } from './bearer-token.guard';
 import type { AuthTokens } from './token-config';
 import { TokenVerifier } from './token-verifier';
 
 export interface AuthModuleOptions {
   readonly tokens: AuthTokens;
+  /**
+   * Provides CONSOLE_SESSION_RESOLVER (the console's session cookie); without it only bearer
+   * tokens are accepted. E.g. `{ provide: CONSOLE_SESSION_RESOLVER, inject: [...], useFactory }`.
+   */
+  readonly sessionResolver?: Provider;
 }
 
 /**
@@ -19,6 +24,7 @@ export class AuthModule {
       providers: [
         { provide: TokenVerifier, useValue: new TokenVerifier(options.tokens) },
         BearerTokenGuard,
+        ...(options.sessionResolver ? [options.sessionResolver] : []),
       ],
       exports: [TokenVerifier, BearerTokenGuard],
     };

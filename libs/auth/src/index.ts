@@ -5,3 +5,4 @@ export * from './roles';
 export * from './token-config';
 export * from './token-hash';
 export * from './token-verifier';
+export * from './console-session';

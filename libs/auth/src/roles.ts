@@ -1,7 +1,11 @@
-/** The two callers of the broker: lab scripts (track) and operators (admin). Kept separate. */
+/**
+ * The callers of the broker: lab scripts (track), operators (admin) and read-only operators
+ * (viewer, e.g. instructors: every admin GET, never a state-changing admin call). Kept separate.
+ */
 export const Role = {
   Track: 'track',
   Admin: 'admin',
+  Viewer: 'viewer',
 } as const;
 
 export type Role = (typeof Role)[keyof typeof Role];

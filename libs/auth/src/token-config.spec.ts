@@ -59,6 +59,7 @@ describe('token configuration', () => {
     expect(productionTokenProblems(withDevDefaults({ track: [], admin: [] }))).toEqual([
       "track token 'dev' is a dev token",
       "admin token 'dev' is a dev token",
+      "viewer token 'dev' is a dev token",
     ]);
     expect(productionTokenProblems({ track: [{ name: 'x', token: 'short' }], admin: [] })).toEqual([
       "track token 'x' is shorter than 16 characters",

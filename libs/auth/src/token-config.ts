@@ -11,6 +11,8 @@ export interface NamedToken {
 export interface AuthTokens {
   readonly track: readonly NamedToken[];
   readonly admin: readonly NamedToken[];
+  /** Read-only operator tokens (optional: no viewer token is needed anywhere). */
+  readonly viewer?: readonly NamedToken[];
 }
 
 /** Raw token settings as they come from the environment. */
@@ -21,6 +23,10 @@ export interface AuthTokenSettings {
   readonly trackToken?: string | undefined;
   readonly adminTokens?: string | undefined;
   readonly adminToken?: string | undefined;
+  /** `name:token,…` read-only operator tokens (BROKER_VIEWER_TOKENS). */
+  readonly viewerTokens?: string | undefined;
+  /** Single viewer token (name `default`), used only when `viewerTokens` is unset. */
+  readonly viewerToken?: string | undefined;
   /**
    * `name:slug1|slug2,name2:slug3` — binds named track tokens to the track slugs they may serve.
    * A separate setting keyed by token name, so no existing token list (whose tokens may contain
@@ -68,7 +74,11 @@ export function parseTrackBindings(
   return bindings;
 }
 
-export const DEV_TOKENS = { track: 'dev-track-token', admin: 'dev-admin-token' } as const;
+export const DEV_TOKENS = {
+  track: 'dev-track-token',
+  admin: 'dev-admin-token',
+  viewer: 'dev-viewer-token',
+} as const;
 
 /** Minimum token length accepted in production. */
 export const MIN_PRODUCTION_TOKEN_LENGTH = 16;
@@ -138,6 +148,8 @@ export function resolveAuthTokens(
     trackToken: 'BROKER_API_TOKEN',
     adminTokens: 'BROKER_ADMIN_TOKENS',
     adminToken: 'BROKER_ADMIN_TOKEN',
+    viewerTokens: 'BROKER_VIEWER_TOKENS',
+    viewerToken: 'BROKER_VIEWER_TOKEN',
     trackTokenTracks: 'BROKER_TRACK_TOKEN_TRACKS',
   },
 ): AuthTokens {
@@ -156,9 +168,17 @@ export function resolveAuthTokens(
     names.adminToken,
     problems,
   );
+  const viewer = resolveRole(
+    settings.viewerTokens,
+    settings.viewerToken,
+    names.viewerTokens ?? 'BROKER_VIEWER_TOKENS',
+    names.viewerToken ?? 'BROKER_VIEWER_TOKEN',
+    problems,
+  );
   for (const [role, tokens] of [
     [Role.Track, track],
     [Role.Admin, admin],
+    [Role.Viewer, viewer],
   ] as const) {
     const seenNames = new Set<string>();
     const seenTokens = new Set<string>();
@@ -172,6 +192,12 @@ export function resolveAuthTokens(
   const adminValues = new Set(admin.map((t) => t.token));
   for (const { name } of track.filter((t) => adminValues.has(t.token))) {
     problems.push(`track token '${name}' is also an admin token; roles need distinct tokens`);
+  }
+  const otherValues = new Set([...track, ...admin].map((t) => t.token));
+  for (const { name } of viewer.filter((t) => otherValues.has(t.token))) {
+    problems.push(
+      `viewer token '${name}' is also a track or admin token; roles need distinct tokens`,
+    );
   }
   const bindings =
     settings.trackTokenTracks !== undefined && settings.trackTokenTracks.trim() !== ''
@@ -189,6 +215,7 @@ export function resolveAuthTokens(
       return tracks !== undefined ? { ...t, tracks } : t;
     }),
     admin,
+    ...(viewer.length > 0 ? { viewer } : {}),
   };
 }
 
@@ -197,6 +224,10 @@ export function withDevDefaults(tokens: AuthTokens): AuthTokens {
   return {
     track: tokens.track.length > 0 ? tokens.track : [{ name: 'dev', token: DEV_TOKENS.track }],
     admin: tokens.admin.length > 0 ? tokens.admin : [{ name: 'dev', token: DEV_TOKENS.admin }],
+    viewer:
+      tokens.viewer !== undefined && tokens.viewer.length > 0
+        ? tokens.viewer
+        : [{ name: 'dev', token: DEV_TOKENS.viewer }],
   };
 }
 
@@ -207,9 +238,10 @@ export function withDevDefaults(tokens: AuthTokens): AuthTokens {
 export function productionTokenProblems(tokens: AuthTokens): string[] {
   const problems: string[] = [];
   const devValues = new Set<string>(Object.values(DEV_TOKENS));
-  for (const role of [Role.Track, Role.Admin] as const) {
-    const list = tokens[role];
-    if (list.length === 0) problems.push(`no ${role} token is configured`);
+  for (const role of [Role.Track, Role.Admin, Role.Viewer] as const) {
+    const list = tokens[role] ?? [];
+    // Viewer tokens are optional; track and admin tokens are required.
+    if (list.length === 0 && role !== Role.Viewer) problems.push(`no ${role} token is configured`);
     for (const { name, token } of list) {
       if (devValues.has(token)) problems.push(`${role} token '${name}' is a dev token`);
       else if (token.length < MIN_PRODUCTION_TOKEN_LENGTH) {

@@ -23,7 +23,7 @@ describe('TokenVerifier', () => {
 
   it('keeps no token values in memory, only digests', () => {
     expect(JSON.stringify(verifier)).not.toContain('secret');
-    expect(verifier.describe()).toEqual({ track: ['lab-a', 'lab-b'], admin: ['ops'] });
+    expect(verifier.describe()).toEqual({ track: ['lab-a', 'lab-b'], admin: ['ops'], viewer: [] });
   });
 
   it('fingerprints tokens with a short stable hash', () => {

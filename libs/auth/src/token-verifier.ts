@@ -31,6 +31,11 @@ export class TokenVerifier {
         name: t.name,
         digest: hashToken(t.token),
       })),
+      ...(tokens.viewer ?? []).map((t) => ({
+        role: 'viewer' as const,
+        name: t.name,
+        digest: hashToken(t.token),
+      })),
     ];
   }
 
@@ -53,6 +58,7 @@ export class TokenVerifier {
     return {
       track: this.stored.filter((s) => s.role === 'track').map((s) => s.name),
       admin: this.stored.filter((s) => s.role === 'admin').map((s) => s.name),
+      viewer: this.stored.filter((s) => s.role === 'viewer').map((s) => s.name),
     };
   }
 }

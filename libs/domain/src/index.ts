@@ -18,3 +18,5 @@ export * from './ports/job-run-repository';
 export * from './ports/sandbox-admin-repository';
 export * from './ports/sandbox-store';
 export * from './paging/opaque-cursor';
+export * from './ports/console-session-repository';
+export * from './ports/activity-stats-repository';

@@ -1,7 +1,9 @@
+import fastifyCookie from '@fastify/cookie';
 import { RequestMethod } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { SESSION_COOKIE } from '@broker/auth';
 import {
   fastifyServerOptions,
   type HttpMetricsRecorder,
@@ -14,6 +16,7 @@ import {
 import { API_METRICS, type ApiMetrics } from '../common/metrics/api-metrics';
 import { API_PREFIX, DOCS_PATH, OPENAPI_PATH, OPERATIONAL_PATHS } from '../common/paths';
 import type { ApiConfig } from '../config/api-config';
+import { CONSOLE_PATH, installConsoleStatic } from './console-static';
 
 /** Request headers a browser may send cross-origin (everything the API reads). */
 export const CORS_ALLOWED_HEADERS = [
@@ -45,6 +48,7 @@ export const SINGLE_VALUED_HEADERS = [
   'X-Instruqt-Track-ID',
   'X-Sandbox-Name-Prefix',
   'Idempotency-Key',
+  'X-CSRF-Token',
 ] as const;
 
 /** The OpenAPI security schemes: what the bearer tokens are (and are not). */
@@ -100,8 +104,13 @@ export function createFastifyAdapter(config: ApiConfig): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication, config: ApiConfig): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  installHttpHooks(app.getHttpAdapter().getInstance(), {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Cookie parsing for the console's session cookie (request.cookies, reply.setCookie).
+  void fastify.register(fastifyCookie);
+  installConsoleStatic(fastify, config.console.distDir);
+  installHttpHooks(fastify, {
     docsPaths: [DOCS_PATH],
+    consolePaths: [CONSOLE_PATH],
     hsts: config.nodeEnv === 'production',
     ignoreOtherBodies: true,
     singleValuedHeaders: SINGLE_VALUED_HEADERS,
@@ -161,6 +170,26 @@ export function configureApp(app: NestFastifyApplication, config: ApiConfig): vo
           },
           'admin',
         )
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'opaque',
+            description: OPAQUE_TOKEN_DESCRIPTION(
+              'viewer (read-only operator)',
+              'BROKER_VIEWER_TOKENS / BROKER_VIEWER_TOKEN',
+            ),
+          },
+          'viewer',
+        )
+        .addCookieAuth(SESSION_COOKIE, {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description:
+            'Console session from POST /v1/admin/session; state-changing requests with it ' +
+            'also need `X-CSRF-Token`.',
+        })
         .build(),
     );
     SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {

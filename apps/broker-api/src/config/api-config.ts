@@ -16,6 +16,7 @@ import {
 import { type JobRequestConfig, jobRequestConfigFromEnv } from '@broker/jobs/config';
 import type { ExtensionPolicy } from '@broker/domain';
 import { ApiEnv } from './api-env';
+import { resolveConsoleDistDir } from './console-dist-dir';
 import { parseTrackLeases, type TrackLeaseConfig } from './lease-config';
 
 /** Typed API settings; built once from the environment by loadApiConfig. */
@@ -55,6 +56,8 @@ export interface ApiConfig {
   readonly lease: TrackLeaseConfig;
   /** Self-extension: step, how many, and the longest lease an extension may reach. */
   readonly extension: ExtensionPolicy;
+  /** The operator console: session lifetime and where its built files are. */
+  readonly console: { readonly sessionTtlMs: number; readonly distDir: string };
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
 }
@@ -98,6 +101,8 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       trackToken: env['BROKER_API_TOKEN'],
       adminTokens: env['BROKER_ADMIN_TOKENS'],
       adminToken: env['BROKER_ADMIN_TOKEN'],
+      viewerTokens: env['BROKER_VIEWER_TOKENS'],
+      viewerToken: env['BROKER_VIEWER_TOKEN'],
       trackTokenTracks: env['BROKER_TRACK_TOKEN_TRACKS'],
     });
   } catch (error) {
@@ -168,6 +173,10 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       stepSeconds: parsed.EXTENSION_STEP_MINUTES * 60,
       maxCount: parsed.EXTENSION_MAX_COUNT,
       maxLeaseSeconds: parsed.EXTENSION_MAX_LEASE_HOURS * 3600,
+    },
+    console: {
+      sessionTtlMs: parsed.CONSOLE_SESSION_TTL_MINUTES * 60_000,
+      distDir: resolveConsoleDistDir(parsed.CONSOLE_DIST_DIR),
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

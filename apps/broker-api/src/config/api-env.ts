@@ -34,6 +34,28 @@ export class ApiEnv extends JobRequestEnv {
   @Max(3600)
   ADMIN_STATS_CACHE_SEC = 10;
 
+  /** Console sign-in sessions (POST /v1/admin/session) last this long (5 min .. 7 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(7 * 24 * 60)
+  CONSOLE_SESSION_TTL_MINUTES = 480;
+
+  /** Directory of the built console SPA served under /console (default: the repo's build). */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIST_DIR?: string;
+
+  /** Named read-only operator tokens `name:token,…` (role `viewer`). */
+  @IsOptional()
+  @IsString()
+  BROKER_VIEWER_TOKENS?: string;
+
+  /** Single viewer token (name `default`), used when BROKER_VIEWER_TOKENS is unset. */
+  @IsOptional()
+  @IsString()
+  BROKER_VIEWER_TOKEN?: string;
+
   @IsString()
   @IsNotEmpty()
   HOST = '127.0.0.1';

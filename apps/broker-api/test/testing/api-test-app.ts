@@ -17,6 +17,7 @@ import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 export const TRACK_TOKEN = 'e2e-track-token-0001';
 export const OTHER_TRACK_TOKEN = 'e2e-track-token-0002';
 export const ADMIN_TOKEN = 'e2e-admin-token-0001';
+export const VIEWER_TOKEN = 'e2e-viewer-token-0001';
 
 export interface ApiTestApp {
   readonly app: NestFastifyApplication;
@@ -62,6 +63,7 @@ export async function startApiTestApp(
       DDB_TABLE_NAME: table.tableName,
       BROKER_TRACK_TOKENS: `lab:${TRACK_TOKEN},other-lab:${OTHER_TRACK_TOKEN}`,
       BROKER_ADMIN_TOKENS: `ops:${ADMIN_TOKEN}`,
+      BROKER_VIEWER_TOKENS: `instructor:${VIEWER_TOKEN}`,
       ...env,
     });
     const moduleRef = await Test.createTestingModule({

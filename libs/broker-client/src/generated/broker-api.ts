@@ -157,6 +157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/jobs/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's recent runs, newest first (scheduled and triggered)
+         * @description One index query (TypeIndex `JOBRUN#<job>`), at most `limit` runs; the same run shape as GET /v1/admin/jobs/runs/{runId}. Runs are kept 7 days.
+         */
+        get: operations["AdminJobsController_listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/jobs/runs/{runId}": {
         parameters: {
             query?: never;
@@ -185,10 +205,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List sandboxes (filters: status, name_prefix, track, owner)
+         * List sandboxes (filters: status, name_prefix, track, owner; search: q)
          * @description Index reads only. Follow `cursor` for the next page; a cursor only works with the filters it was issued for. Pages may be shorter than `limit` when filters narrow an index page.
          */
         get: operations["AdminSandboxesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sandboxes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sandbox's admin view (same shape as a listing item) */
+        get: operations["AdminSandboxReadController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -248,6 +285,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/sandboxes/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every sandbox matching the filters, as CSV
+         * @description Same filters and `q` as the listing, no limit: the rows are read from the store one page at a time and streamed, a header row first. Cells a spreadsheet would run as a formula (starting with = + - @) are prefixed with '.
+         */
+        get: operations["AdminSandboxReadController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current console session (same csrf_token as at sign-in) */
+        get: operations["ConsoleSessionController_current"];
+        put?: never;
+        /**
+         * Sign in: exchange an admin or viewer token for a session cookie
+         * @description Sets `broker_session` (HttpOnly, SameSite=Strict, Path=/, Max-Age = CONSOLE_SESSION_TTL_MINUTES, Secure outside development and test). The answer carries the csrf_token to send as `X-CSRF-Token` on state-changing requests made with the cookie. At most 20 attempts per minute per client IP.
+         */
+        post: operations["ConsoleSessionController_signIn"];
+        /** Sign out: revokes the session (cookie + X-CSRF-Token) */
+        delete: operations["ConsoleSessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/stats": {
         parameters: {
             query?: never;
@@ -257,9 +336,69 @@ export interface paths {
         };
         /**
          * Exact counts by status and by name prefix
-         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the original's. `provider_discrepancies`: tombstones the last complete sync still found listed at the provider (each is deleted again) and allocated sandboxes whose account vanished there.
+         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the original's. `provider_discrepancies`: tombstones the last complete sync still found listed at the provider (each is deleted again) and allocated sandboxes whose account vanished there. `last_sync_at` / `last_cleanup_at`: when the last successful run of each job finished (null when none is recorded).
          */
         get: operations["AdminPoolController_getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/stats/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Allocations per hour over the last 24 h or 7 days
+         * @description Hourly counters added at each event-log flush (one UpdateItem ADD per hour); BatchGetItem of 24 or 168 keys. Buckets are UTC hours, oldest first, the last one the current (partial) hour; hours without allocations are 0.
+         */
+        get: operations["ConsoleStatsController_allocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/stats/cleanup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cleanup outcomes per hour over the last 24 h or 7 days
+         * @description Added by the worker at the end of each cleanup run: deleted, retried (scheduled again), failed (abandoned or lost), quarantined, and the NIOSXaaS pre-delete cleaned / skipped / failed counts.
+         */
+        get: operations["ConsoleStatsController_cleanup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/stats/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sandboxes held now, per track
+         * @description One item: the worker's periodic recount of the allocated StatusIndex partitions (TRACK_STATS_INTERVAL_SEC). `as_of` says when; null before the first recount.
+         */
+        get: operations["ConsoleStatsController_tracks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -393,6 +532,49 @@ export interface components {
             cursor: string | null;
             sandboxes: components["schemas"]["AdminSandboxDto"][];
         };
+        AllocationBucketDto: {
+            allocations: number;
+            /** @description Start of the UTC hour (ISO-8601) */
+            start: string;
+        };
+        AllocationChartDto: {
+            /** @example 3600 */
+            bucket_seconds: number;
+            /** @description Exactly 24 or 168 hourly buckets, oldest first, zero-filled; the last is the current hour */
+            buckets: components["schemas"]["AllocationBucketDto"][];
+            generated_at: string;
+            /** @enum {string} */
+            window: "24h" | "7d";
+        };
+        CleanupBucketDto: {
+            deleted: number;
+            failed: number;
+            niosxaas_cleaned: number;
+            niosxaas_failed: number;
+            niosxaas_skipped: number;
+            quarantined: number;
+            retried: number;
+            /** @description Start of the UTC hour (ISO-8601) */
+            start: string;
+        };
+        CleanupChartDto: {
+            /** @example 3600 */
+            bucket_seconds: number;
+            buckets: components["schemas"]["CleanupBucketDto"][];
+            generated_at: string;
+            totals: components["schemas"]["CleanupCountsDto"];
+            /** @enum {string} */
+            window: "24h" | "7d";
+        };
+        CleanupCountsDto: {
+            deleted: number;
+            failed: number;
+            niosxaas_cleaned: number;
+            niosxaas_failed: number;
+            niosxaas_skipped: number;
+            quarantined: number;
+            retried: number;
+        };
         EventActorDto: {
             /** @description Student id, admin token name or job name */
             id: string;
@@ -448,6 +630,10 @@ export interface components {
             max_lease_hours: number;
             /** @example 60 */
             step_minutes: number;
+        };
+        JobRunListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["JobRunResponseDto"][];
         };
         JobRunResponseDto: {
             duration_ms?: number;
@@ -582,6 +768,29 @@ export interface components {
             /** @description Instruqt track slug */
             track_name: string | null;
         };
+        SessionDto: {
+            /** @description Send as `X-CSRF-Token` on every state-changing request made with the session cookie */
+            csrf_token: string;
+            /** @description ISO-8601; the cookie and the session end then */
+            expires_at: string;
+            /** @enum {string} */
+            role: "admin" | "viewer";
+            /** @description Configured name of the token signed in with */
+            token_name: string;
+        };
+        SignInBodyDto: {
+            /** @description An admin or viewer token (never logged, never stored) */
+            token: string;
+        };
+        TrackAllocationDto: {
+            allocated: number;
+            track: string;
+        };
+        TrackChartDto: {
+            /** @description When the worker last recounted (null before its first recount) */
+            as_of: string | null;
+            tracks: components["schemas"]["TrackAllocationDto"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -689,7 +898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -698,7 +907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -740,7 +949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -749,7 +958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -798,7 +1007,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobRunResponseDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -807,7 +1016,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -874,7 +1083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -883,7 +1092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -931,7 +1140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -940,7 +1149,56 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AdminJobsController_listRuns: {
+        parameters: {
+            query: {
+                job: "sync" | "cleanup";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunListDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (job, limit) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -970,7 +1228,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobRunResponseDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -979,7 +1237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1009,6 +1267,8 @@ export interface operations {
                 name_prefix?: string;
                 /** @description Student id of the (last) owner */
                 owner?: string;
+                /** @description Search: an exact sandbox id or provider account id, else a sandbox-name prefix (combined with the other filters) */
+                q?: string;
                 status?: "available" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
                 /** @description Track slug the sandbox was allocated for */
                 track?: string;
@@ -1036,7 +1296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1045,8 +1305,57 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AdminSandboxReadController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Broker sandbox id */
+                id: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSandboxDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description SANDBOX_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1076,7 +1385,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminSandboxDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1085,7 +1394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,7 +1447,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminSandboxDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1147,7 +1456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1196,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminSandboxDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1205,7 +1514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1234,6 +1543,175 @@ export interface operations {
             };
         };
     };
+    AdminSandboxReadController_export: {
+        parameters: {
+            query?: {
+                /** @description Sandbox name prefix (an index key range) */
+                name_prefix?: string;
+                /** @description Student id of the (last) owner */
+                owner?: string;
+                /** @description Search: an exact sandbox id or provider account id, else a sandbox-name prefix (combined with the other filters) */
+                q?: string;
+                status?: "available" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
+                /** @description Track slug the sandbox was allocated for */
+                track?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleSessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description No, expired or revoked session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleSessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInBodyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (token missing) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: Invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RATE_LIMIT_EXCEEDED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleSessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No, expired or revoked session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description CSRF_TOKEN_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     AdminPoolController_getStats: {
         parameters: {
             query?: never;
@@ -1250,7 +1728,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1259,7 +1737,140 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleStatsController_allocations: {
+        parameters: {
+            query?: {
+                window?: "24h" | "7d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationChartDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (window) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleStatsController_cleanup: {
+        parameters: {
+            query?: {
+                window?: "24h" | "7d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupChartDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (window) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ConsoleStatsController_tracks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackChartDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1299,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobRunResponseDto"];
                 };
             };
-            /** @description Missing or invalid bearer token */
+            /** @description Missing or invalid bearer token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not an admin token */
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -73,6 +73,11 @@ export interface JobRunRepository {
   claim(runId: string, owner: string, holdMs: number): Promise<JobRunRecord | null>;
   /** pending past its pickup deadline → expired; true when this call made the change. */
   expire(runId: string): Promise<boolean>;
+  /**
+   * The job's most recent runs, newest first (by `startedAtMs`), at most `limit` (1..50); one
+   * index query, never a scan.
+   */
+  recent(job: string, limit: number): Promise<JobRunRecord[]>;
 }
 
 export const JOB_RUN_REPOSITORY = Symbol.for('broker.JobRunRepository');

@@ -1,3 +1,5 @@
+import type { ActivityStatsRepository } from './activity-stats-repository';
+import type { ConsoleSessionRepository } from './console-session-repository';
 import type { JobLeaseRepository } from './job-lease-repository';
 import type { JobRunRepository } from './job-run-repository';
 import type { SandboxAdminRepository } from './sandbox-admin-repository';
@@ -21,6 +23,10 @@ export interface SandboxStore extends StoreHealth {
   readonly events: SandboxEventLog;
   readonly leases: JobLeaseRepository;
   readonly runs: JobRunRepository;
+  /** Console sign-in sessions (digests only, TTL-expired). */
+  readonly sessions: ConsoleSessionRepository;
+  /** Hourly allocation and cleanup counters, the per-track snapshot (console charts). */
+  readonly activity: ActivityStatsRepository;
   dispose(): Promise<void>;
 }
 

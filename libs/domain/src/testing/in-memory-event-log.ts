@@ -1,3 +1,4 @@
+import { type ActivityStatsRepository, hourStartOf } from '../ports/activity-stats-repository';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Page } from '../ports/page';
@@ -20,11 +21,16 @@ export class InMemorySandboxEventLog implements SandboxEventLog {
   constructor(
     private readonly clock: Clock = systemClock,
     private readonly capacity = 10_000,
+    /** Hourly allocation counters, added to as `allocate` transitions are recorded. */
+    private readonly activity?: ActivityStatsRepository,
   ) {}
 
   record(event: NewSandboxEvent): void {
     const atMs = event.atMs ?? this.clock.nowMs();
     this.events.push({ ...event, atMs, eventId: newEventId(atMs) });
+    if (this.activity && event.type === 'transition' && event.action === 'allocate') {
+      void this.activity.addAllocations(new Map([[hourStartOf(atMs), 1]]));
+    }
     if (this.events.length > this.capacity)
       this.events.splice(0, this.events.length - this.capacity);
   }

@@ -81,6 +81,15 @@ export class InMemoryJobRunRepository implements JobRunRepository {
     return Promise.resolve(true);
   }
 
+  recent(job: string, limit: number): Promise<JobRunRecord[]> {
+    const runs = [...this.records.values()]
+      .filter((record) => record.job === job)
+      .sort((a, b) => b.startedAtMs - a.startedAtMs || (a.runId < b.runId ? 1 : -1))
+      .slice(0, Math.max(1, Math.min(50, Math.floor(limit))))
+      .map((record) => ({ ...record }));
+    return Promise.resolve(runs);
+  }
+
   private releaseSlot(job: string, runId: string): void {
     if (this.slots.get(job)?.runId === runId) this.slots.delete(job);
   }

@@ -2,7 +2,9 @@ import { InMemorySandboxEventLog } from './in-memory-event-log';
 import type { LeasePolicy } from '../allocation/lease-policy';
 import type { Clock } from '../ports/clock';
 import type { SandboxStore } from '../ports/sandbox-store';
+import { InMemoryActivityStatsRepository } from './in-memory-activity-stats.repository';
 import { InMemorySandboxAdminRepository } from './in-memory-admin.repository';
+import { InMemoryConsoleSessionRepository } from './in-memory-console-session.repository';
 import { InMemoryJobLeaseRepository } from './in-memory-job-lease.repository';
 import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
 import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
@@ -18,6 +20,8 @@ export interface InMemoryStore extends SandboxStore {
   readonly events: InMemorySandboxEventLog;
   readonly leases: InMemoryJobLeaseRepository;
   readonly runs: InMemoryJobRunRepository;
+  readonly sessions: InMemoryConsoleSessionRepository;
+  readonly activity: InMemoryActivityStatsRepository;
 }
 
 /** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
@@ -28,7 +32,8 @@ export function createInMemoryStore(options: {
   const { clock, lease } = options;
   const rows = new InMemoryRows(clock);
   const sandboxes = new InMemorySandboxRepository({ clock, lease, rows });
-  const events = new InMemorySandboxEventLog(clock);
+  const activity = new InMemoryActivityStatsRepository();
+  const events = new InMemorySandboxEventLog(clock, undefined, activity);
   return {
     rows,
     sandboxes,
@@ -37,6 +42,8 @@ export function createInMemoryStore(options: {
     events,
     leases: new InMemoryJobLeaseRepository(clock),
     runs: new InMemoryJobRunRepository(),
+    sessions: new InMemoryConsoleSessionRepository(),
+    activity,
     ping: () => Promise.resolve(),
     dispose: () => events.flush(),
   };

@@ -1,6 +1,8 @@
 import {
+  type ActivityStatsRepository,
   type Clock,
   decodeEventCursor,
+  hourStartOf,
   encodeEventCursor,
   eventIdRange,
   type ListEventsQuery,
@@ -45,6 +47,11 @@ export interface DynamoSandboxEventLogOptions {
   readonly maxAttempts?: number;
   /** First back-off before re-sending UnprocessedItems, doubled per attempt (default 50 ms). */
   readonly retryBaseMs?: number;
+  /**
+   * Hourly allocation counters: each flush round adds its written `allocate` transitions, one
+   * `UpdateItem ADD` per hour (off the request path; a failed add is reported, not retried).
+   */
+  readonly activity?: ActivityStatsRepository;
   /** Told about every batch that could not be written (for a log line); must not throw. */
   readonly onWriteError?: (error: unknown, events: number) => void;
 }
@@ -84,6 +91,9 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly onWriteError: (error: unknown, events: number) => void;
+  private readonly activity: ActivityStatsRepository | undefined;
+  /** Allocations written this round, per hour start (added to the counters at its end). */
+  private roundAllocations = new Map<number, number>();
 
   private buffer: SandboxEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -105,6 +115,7 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.retryBaseMs = options.retryBaseMs ?? 50;
     this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.activity = options.activity;
   }
 
   get counters(): EventLogCounters {
@@ -291,12 +302,36 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
   }
 
   private async drainRound(): Promise<boolean> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, EVENT_BATCH_SIZE);
-      // A store failure ends the round; the rest waits for the next (backed-off) one.
-      if (!(await this.writeBatch(batch))) return false;
+    try {
+      while (this.buffer.length > 0) {
+        const batch = this.buffer.splice(0, EVENT_BATCH_SIZE);
+        // A store failure ends the round; the rest waits for the next (backed-off) one.
+        if (!(await this.writeBatch(batch))) return false;
+      }
+      return true;
+    } finally {
+      await this.addAllocationCounters();
     }
-    return true;
+  }
+
+  private countWritten(events: readonly SandboxEvent[]): void {
+    if (this.activity === undefined) return;
+    for (const event of events) {
+      if (event.type !== 'transition' || event.action !== 'allocate') continue;
+      const hour = hourStartOf(event.atMs);
+      this.roundAllocations.set(hour, (this.roundAllocations.get(hour) ?? 0) + 1);
+    }
+  }
+
+  private async addAllocationCounters(): Promise<void> {
+    if (this.activity === undefined || this.roundAllocations.size === 0) return;
+    const counts = this.roundAllocations;
+    this.roundAllocations = new Map();
+    try {
+      await this.activity.addAllocations(counts);
+    } catch (error) {
+      this.report(error, 0);
+    }
   }
 
   /**
@@ -330,6 +365,8 @@ export class DynamoSandboxEventLog implements SandboxEventLog {
         return false;
       }
       this.written += requests.length - unprocessed.length;
+      const left = new Set(unprocessed.map((r) => r.PutRequest.Item.event_id));
+      this.countWritten(pending(requests).filter((event) => !left.has(event.eventId)));
       if (unprocessed.length === 0) return true;
       if (attempt >= this.maxAttempts) {
         this.report(

@@ -11,10 +11,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalFailure, ownEarlierWrite } from '../client/conditional';
-import { TTL_ATTRIBUTE } from '../schema/table-schema';
+import { padNumber } from '../keys/item-keys';
+import { INDEXES, TTL_ATTRIBUTE } from '../schema/table-schema';
 
 export const JOB_RUN_SK = 'JOBRUN';
 export const JOB_REQUEST_SK = 'JOBREQ';
@@ -26,6 +28,11 @@ export function jobRunPk(runId: string): string {
 /** The per-job request slot: which run request is pending (or claimed) for `job`. */
 export function jobRequestPk(job: string): string {
   return `JOBREQ#${job}`;
+}
+
+/** TypeIndex partition of a job's run records (recent runs, newest first). */
+export function jobRunTypePk(job: string): string {
+  return `JOBRUN#${job}`;
 }
 
 /** Run records are for operators reading an outcome back; DynamoDB's TTL removes them later. */
@@ -233,6 +240,20 @@ export class DynamoJobRunRepository implements JobRunRepository {
     }
   }
 
+  async recent(job: string, limit: number): Promise<JobRunRecord[]> {
+    const { Items } = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: INDEXES.type.name,
+        KeyConditionExpression: `${INDEXES.type.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': jobRunTypePk(job) },
+        ScanIndexForward: false,
+        Limit: Math.max(1, Math.min(50, Math.floor(limit))),
+      }),
+    );
+    return (Items ?? []).map(toRecord);
+  }
+
   /** Frees the job's slot if it still names this run (a newer request's slot is left alone). */
   private async releaseSlot(job: string, runId: string): Promise<void> {
     try {
@@ -269,6 +290,10 @@ export class DynamoJobRunRepository implements JobRunRepository {
       duration_ms: record.durationMs,
       result: record.result,
       error: record.error,
+      // Recent runs of a job, newest first; the claim's started_at_ms update leaves this key
+      // at the request time until the outcome is saved (the order of runs is the same).
+      [INDEXES.type.partitionKey]: jobRunTypePk(record.job),
+      [INDEXES.type.sortKey]: `${padNumber(record.startedAtMs, 13)}#${record.runId}`,
       [TTL_ATTRIBUTE]: this.ttl(),
     };
   }

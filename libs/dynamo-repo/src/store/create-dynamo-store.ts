@@ -7,6 +7,8 @@ import {
   type DocumentClientConfig,
   lowLevelClientOf,
 } from '../client/document-client';
+import { DynamoActivityStatsRepository } from '../console/dynamo-activity-stats.repository';
+import { DynamoConsoleSessionRepository } from '../console/dynamo-console-session.repository';
 import { DynamoSandboxEventLog } from '../events/dynamo-sandbox-event-log';
 import { DynamoJobLeaseRepository } from '../lifecycle/dynamo-job-lease.repository';
 import { DynamoJobRunRepository } from '../lifecycle/dynamo-job-run.repository';
@@ -58,7 +60,8 @@ export function createDynamoStore(
     ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
     ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
   });
-  const events = new DynamoSandboxEventLog({ client, tableName, clock });
+  const activity = new DynamoActivityStatsRepository({ client, tableName });
+  const events = new DynamoSandboxEventLog({ client, tableName, clock, activity });
   return {
     client,
     sandboxes,
@@ -67,6 +70,8 @@ export function createDynamoStore(
     events,
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
     runs: new DynamoJobRunRepository({ client, tableName, clock }),
+    sessions: new DynamoConsoleSessionRepository({ client, tableName }),
+    activity,
     ping: () => sandboxes.ping(),
     dispose: async () => {
       await events.flush();

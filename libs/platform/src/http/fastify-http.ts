@@ -196,6 +196,11 @@ export function answerClientError(
 export interface HttpHookSettings {
   /** Paths whose responses get the relaxed CSP Swagger UI needs (prefix match). */
   readonly docsPaths?: readonly string[];
+  /**
+   * Paths of the operator console SPA (prefix match): CONSOLE_CSP, same-origin assets only,
+   * no inline scripts.
+   */
+  readonly consolePaths?: readonly string[];
   /** Send HSTS (only meaningful behind TLS). */
   readonly hsts?: boolean;
   /** Accept and drop bodies of any non-JSON content type instead of answering 415. */
@@ -216,6 +221,10 @@ const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data:; frame-ancestors 'none'";
+/** The console SPA: every asset from the API's own origin, no inline script, no framing. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 function frozenHeaders(csp: string, hsts: boolean): Readonly<Record<string, string>> {
@@ -235,7 +244,14 @@ const HEADER_SETS = {
   apiHsts: frozenHeaders(STRICT_CSP, true),
   docs: frozenHeaders(DOCS_CSP, false),
   docsHsts: frozenHeaders(DOCS_CSP, true),
+  console: frozenHeaders(CONSOLE_CSP, false),
+  consoleHsts: frozenHeaders(CONSOLE_CSP, true),
 } as const;
+
+/** The security headers of the console's pages and assets (CONSOLE_CSP). */
+export function consoleSecurityHeaders(hsts: boolean): Readonly<Record<string, string>> {
+  return hsts ? HEADER_SETS.consoleHsts : HEADER_SETS.console;
+}
 
 /**
  * The security headers every response carries (built once; a response copies one of four
@@ -254,6 +270,7 @@ export function securityHeaders(isDocs: boolean, hsts: boolean): Readonly<Record
  */
 export function installHttpHooks(fastify: FastifyInstance, settings: HttpHookSettings = {}): void {
   const docsPaths = settings.docsPaths ?? [];
+  const consolePaths = settings.consolePaths ?? [];
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
@@ -276,7 +293,12 @@ export function installHttpHooks(fastify: FastifyInstance, settings: HttpHookSet
   }
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
     const isDocs = docsPaths.some((path) => request.url.startsWith(path));
-    void reply.headers(securityHeaders(isDocs, settings.hsts === true));
+    const isConsole = !isDocs && consolePaths.some((path) => request.url.startsWith(path));
+    void reply.headers(
+      isConsole
+        ? consoleSecurityHeaders(settings.hsts === true)
+        : securityHeaders(isDocs, settings.hsts === true),
+    );
     done(null, payload);
   });
   const maxJsonDepth = settings.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;

@@ -7,8 +7,10 @@ import {
 } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import {
+  ACTIVITY_STATS_REPOSITORY,
   CLOCK,
   type Clock,
+  CONSOLE_SESSION_REPOSITORY,
   JOB_LEASE_REPOSITORY,
   JOB_RUN_REPOSITORY,
   type LeasePolicy,
@@ -57,6 +59,8 @@ const PARTS: ReadonlyArray<readonly [symbol, (store: SandboxStore) => unknown]> 
   [SANDBOX_EVENT_LOG, (store) => store.events],
   [JOB_LEASE_REPOSITORY, (store) => store.leases],
   [JOB_RUN_REPOSITORY, (store) => store.runs],
+  [CONSOLE_SESSION_REPOSITORY, (store) => store.sessions],
+  [ACTIVITY_STATS_REPOSITORY, (store) => store.activity],
 ];
 
 /**

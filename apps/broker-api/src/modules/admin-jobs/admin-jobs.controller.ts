@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBadGatewayResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -24,7 +25,9 @@ import {
   JobAlreadyRunningError,
   JobFailedError,
   JobNotPickedUpError,
+  JOB_RUN_REPOSITORY,
   JobRunNotFoundError,
+  type JobRunRepository,
   SANDBOX_EVENT_LOG,
   type SandboxEventLog,
 } from '@broker/domain';
@@ -34,7 +37,10 @@ import { RequestId } from '../../common/decorators/request-id.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
 import { JOB_REQUESTS } from './admin-jobs.tokens';
 import { JobRunResponseDto } from './dto/job-run-response.dto';
+import { JobRunListDto, ListRunsQueryDto } from './dto/list-runs-query.dto';
 import { TriggerQueryDto } from './dto/trigger-query.dto';
+
+const DEFAULT_RUNS_LIMIT = 20;
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
 import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
@@ -51,6 +57,7 @@ export class AdminJobsController {
     @Inject(JOB_REQUESTS) private readonly requests: JobRequests,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SANDBOX_EVENT_LOG) private readonly events: SandboxEventLog,
+    @Inject(JOB_RUN_REPOSITORY) private readonly runs: JobRunRepository,
   ) {}
 
   @Post('sync')
@@ -96,6 +103,20 @@ export class AdminJobsController {
     @RequestId() requestId: string | undefined,
   ): Promise<JobRunResponseDto> {
     return this.run('cleanup', principal, query, reply, requestId);
+  }
+
+  @Get('jobs/runs')
+  @ApiOperation({
+    summary: "A job's recent runs, newest first (scheduled and triggered)",
+    description:
+      'One index query (TypeIndex `JOBRUN#<job>`), at most `limit` runs; the same run shape ' +
+      'as GET /v1/admin/jobs/runs/{runId}. Runs are kept 7 days.',
+  })
+  @ApiOkResponse({ type: JobRunListDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_ERROR (job, limit)' })
+  async listRuns(@Query() query: ListRunsQueryDto): Promise<JobRunListDto> {
+    const runs = await this.runs.recent(query.job, query.limit ?? DEFAULT_RUNS_LIMIT);
+    return { items: runs.map((run) => toJobRunResponse(run)) };
   }
 
   @Get('jobs/runs/:runId')

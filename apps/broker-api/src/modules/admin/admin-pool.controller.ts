@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,7 +6,12 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
-import { ALL_SANDBOX_STATUSES, type SandboxStatus } from '@broker/domain';
+import {
+  ALL_SANDBOX_STATUSES,
+  JOB_RUN_REPOSITORY,
+  type JobRunRepository,
+  type SandboxStatus,
+} from '@broker/domain';
 import { RequestId } from '../../common/decorators/request-id.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
 import { AdminActionsService, type BulkResult } from './admin-actions.service';
@@ -25,6 +30,7 @@ export class AdminPoolController {
   constructor(
     private readonly stats: PoolStatsService,
     private readonly actions: AdminActionsService,
+    @Inject(JOB_RUN_REPOSITORY) private readonly runs: JobRunRepository,
   ) {}
 
   @Get('stats')
@@ -35,11 +41,16 @@ export class AdminPoolController {
       'ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the ' +
       "original's. `provider_discrepancies`: tombstones the last complete sync still found " +
       'listed at the provider (each is deleted again) and allocated sandboxes whose account ' +
-      'vanished there.',
+      'vanished there. `last_sync_at` / `last_cleanup_at`: when the last successful run of ' +
+      'each job finished (null when none is recorded).',
   })
   @ApiOkResponse({ description: 'Counts' })
   async getStats(): Promise<Record<string, unknown>> {
-    const { stats, generatedAtMs } = await this.stats.get();
+    const [{ stats, generatedAtMs }, lastSync, lastCleanup] = await Promise.all([
+      this.stats.get(),
+      lastSuccessAt(this.runs, 'sync'),
+      lastSuccessAt(this.runs, 'cleanup'),
+    ]);
     const flat = Object.fromEntries(ALL_SANDBOX_STATUSES.map((s) => [s, stats.byStatus[s]]));
     return {
       total: stats.total,
@@ -54,6 +65,9 @@ export class AdminPoolController {
             as_of: new Date(stats.providerDiscrepancies.atMs).toISOString(),
           }
         : null,
+      // The last successful run of each job (scheduled or triggered), null when none is recorded.
+      last_sync_at: lastSync,
+      last_cleanup_at: lastCleanup,
       generated_at: new Date(generatedAtMs).toISOString(),
       age_seconds: Math.max(0, Math.floor((Date.now() - generatedAtMs) / 1000)),
     };
@@ -107,6 +121,15 @@ export class AdminPoolController {
     });
     return { ...toBulkBody(result, 'stale', started), grace_hours: grace };
   }
+}
+
+/** Runs read to find the last successful one (a few failures in a row are still covered). */
+const LAST_SUCCESS_LOOKBACK = 20;
+
+async function lastSuccessAt(runs: JobRunRepository, job: string): Promise<string | null> {
+  const recent = await runs.recent(job, LAST_SUCCESS_LOOKBACK);
+  const ok = recent.find((run) => run.status === 'succeeded');
+  return ok ? new Date(ok.finishedAtMs ?? ok.startedAtMs).toISOString() : null;
 }
 
 function toBulkBody(

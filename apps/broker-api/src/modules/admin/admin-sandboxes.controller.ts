@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -8,7 +8,6 @@ import {
   ApiParam,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
-import { SANDBOX_ADMIN_REPOSITORY, type SandboxAdminRepository } from '@broker/domain';
 import { RequestId } from '../../common/decorators/request-id.decorator';
 import { SandboxIdParam } from '../../common/decorators/sandbox-id-param.decorator';
 import { ProblemDto } from '../../common/dto/problem.dto';
@@ -17,6 +16,7 @@ import { toAdminSandbox } from './admin-sandbox.presenter';
 import { AdminSandboxDto, AdminSandboxPageDto } from './dto/admin-sandbox.dto';
 import { ListSandboxesQueryDto } from './dto/list-sandboxes-query.dto';
 import { QuarantineBodyDto } from './dto/quarantine-body.dto';
+import { SandboxSearchService } from './sandbox-search.service';
 import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 const DEFAULT_LIMIT = 50;
@@ -27,13 +27,13 @@ const idParam = ApiParam({ name: 'id', description: 'Broker sandbox id' });
 @Controller('admin/sandboxes')
 export class AdminSandboxesController {
   constructor(
-    @Inject(SANDBOX_ADMIN_REPOSITORY) private readonly admin: SandboxAdminRepository,
+    private readonly search: SandboxSearchService,
     private readonly actions: AdminActionsService,
   ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'List sandboxes (filters: status, name_prefix, track, owner)',
+    summary: 'List sandboxes (filters: status, name_prefix, track, owner; search: q)',
     description:
       'Index reads only. Follow `cursor` for the next page; a cursor only works with the filters ' +
       'it was issued for. Pages may be shorter than `limit` when filters narrow an index page.',
@@ -41,7 +41,8 @@ export class AdminSandboxesController {
   @ApiOkResponse({ type: AdminSandboxPageDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_ERROR / INVALID_CURSOR' })
   async list(@Query() query: ListSandboxesQueryDto): Promise<AdminSandboxPageDto> {
-    const page = await this.admin.list({
+    const page = await this.search.page({
+      q: query.q,
       status: query.status,
       namePrefix: query.name_prefix,
       track: query.track,

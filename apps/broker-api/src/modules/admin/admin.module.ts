@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminActionsService } from './admin-actions.service';
+import { AdminSandboxReadController } from './admin-sandbox-read.controller';
+import { SandboxSearchService } from './sandbox-search.service';
 import { AdminPoolController } from './admin-pool.controller';
 import { AdminSandboxesController } from './admin-sandboxes.controller';
 import { ADMIN_STATS_CACHE_MS } from './admin.tokens';
@@ -14,11 +16,12 @@ export class AdminModule {
   static forRoot(options: { readonly statsCacheMs: number }): DynamicModule {
     return {
       module: AdminModule,
-      controllers: [AdminSandboxesController, AdminPoolController],
+      controllers: [AdminSandboxReadController, AdminSandboxesController, AdminPoolController],
       providers: [
         { provide: ADMIN_STATS_CACHE_MS, useValue: options.statsCacheMs },
         PoolStatsService,
         AdminActionsService,
+        SandboxSearchService,
       ],
     };
   }

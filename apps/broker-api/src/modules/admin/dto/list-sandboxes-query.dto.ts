@@ -34,6 +34,17 @@ export class ListSandboxesQueryDto {
   @Matches(PRINTABLE, { message: 'owner must be printable ASCII without spaces' })
   owner?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Search: an exact sandbox id or provider account id, else a sandbox-name prefix ' +
+      '(combined with the other filters)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  @Matches(PRINTABLE, { message: 'q must be printable ASCII without spaces' })
+  q?: string;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)

@@ -1,0 +1,2 @@
+export * from './dynamo-activity-stats.repository';
+export * from './dynamo-console-session.repository';
