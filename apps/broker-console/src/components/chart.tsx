@@ -34,6 +34,7 @@ function ChartPanelView({ title, series, kind = 'bar', testId, stacked = false }
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
+      {series.labels.length === 0 ? <p className="muted">Nothing to show yet.</p> : null}
       <div className="chart-canvas">
         {kind === 'doughnut' ? (
           <Doughnut
