@@ -34,27 +34,30 @@ function ChartPanelView({ title, series, kind = 'bar', testId, stacked = false }
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      {series.labels.length === 0 ? <p className="muted">Nothing to show yet.</p> : null}
-      <div className="chart-canvas">
-        {kind === 'doughnut' ? (
-          <Doughnut
-            data={data}
-            options={{ ...BASE_OPTIONS, plugins: { legend: { position: 'right' } } }}
-          />
-        ) : (
-          <Bar
-            data={data}
-            options={{
-              ...BASE_OPTIONS,
-              plugins: { legend: { display: series.datasets.length > 1 } },
-              scales: {
-                x: { stacked },
-                y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
-              },
-            }}
-          />
-        )}
-      </div>
+      {series.labels.length === 0 ? (
+        <p className="muted">Nothing to show yet.</p>
+      ) : (
+        <div className="chart-canvas">
+          {kind === 'doughnut' ? (
+            <Doughnut
+              data={data}
+              options={{ ...BASE_OPTIONS, plugins: { legend: { position: 'right' } } }}
+            />
+          ) : (
+            <Bar
+              data={data}
+              options={{
+                ...BASE_OPTIONS,
+                plugins: { legend: { display: series.datasets.length > 1 } },
+                scales: {
+                  x: { stacked },
+                  y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+                },
+              }}
+            />
+          )}
+        </div>
+      )}
       <details>
         <summary>Data</summary>
         <table className="data" data-testid={`${testId}-data`}>
