@@ -9,8 +9,11 @@
 //   DEMO_POOL_SIZE=200     sandboxes the CSP simulator lists (lab-demo-0001…); the worker's sync
 //                          brings them into the pool. DEMO_SEED=direct seeds the table directly instead.
 //   SIM_PORT=8090          CSP simulator port;  WORKER_PORT=9464  worker health/metrics port
-//   SKIP_BUILD=1           reuse the existing dist/ folders
-//   BROKER_API_TOKEN / BROKER_ADMIN_TOKEN (or *_TOKENS lists)  default: the dev tokens
+//   SKIP_BUILD=1           reuse the existing dist/ folders (else `npm run build`, which also
+//                          builds the console SPA)
+//   START_LOGS=inherit     show the children's logs here instead of .data/logs/<name>.log
+//   BROKER_API_TOKEN / BROKER_ADMIN_TOKEN / BROKER_VIEWER_TOKEN (or *_TOKENS lists)
+//                          default: the dev tokens
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { banner, childOutput, log, tailOf } from './start-output.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -54,7 +58,11 @@ const workerUrl = `http://${'127.0.0.1'}:${settings.workerPort}`;
 const ddbEndpoint = `http://${settings.loopback}:${settings.ddbPort}`;
 const apiUrl = `http://${settings.apiHost}:${settings.apiPort}`;
 
-const DEV_TOKENS = { track: 'dev-track-token', admin: 'dev-admin-token' };
+const DEV_TOKENS = {
+  track: 'dev-track-token',
+  admin: 'dev-admin-token',
+  viewer: 'dev-viewer-token',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: each is started, awaited until ready, and stopped in reverse order.
@@ -76,14 +84,18 @@ const EXIT_WITH_PARENT =
  * ready (and we are not stopping), everything is stopped.
  */
 async function startChild({ name, args, env = {}, ready }) {
+  log(`starting ${name}…`);
+  const output = childOutput(root, name);
   const proc = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', output.stdio, output.stdio, 'ipc'],
     // Own process group: Ctrl-C reaches only this script, which then stops the children in
     // reverse start order (the API before the database it uses).
     detached: true,
   });
+  // The child holds its own copy of the log file descriptor.
+  output.close();
   const exited = new Promise((resolve) => proc.once('exit', () => resolve()));
   children.push({ name, proc, exited });
   let readyDone = false;
@@ -92,6 +104,12 @@ async function startChild({ name, args, env = {}, ready }) {
     log(
       `${name} exited ${readyDone ? 'unexpectedly' : 'during start-up'} (${signal ?? `code ${code}`})`,
     );
+    const tail = tailOf(output.file);
+    if (tail)
+      process.stderr.write(`--- last lines of ${output.file} ---
+${tail}
+---
+`);
     void shutdown(1);
   });
   await Promise.race([
@@ -131,10 +149,6 @@ process.on('SIGHUP', () => void shutdown(0));
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function log(message) {
-  process.stdout.write(`[start] ${message}\n`);
-}
 
 function fail(message) {
   process.stderr.write(`[start] ${message}\n`);
@@ -182,9 +196,13 @@ const tcpOpen = (host, port) =>
     socket.once('error', () => resolve(false));
   });
 
+/** Runs a build step quietly: its output is shown only when it fails. */
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) fail(`${[command, ...args].join(' ')} failed`);
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (result.status !== 0) {
+    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    fail(`${[command, ...args].join(' ')} failed`);
+  }
 }
 
 /** Deterministic demo sandbox number `i` (ids stable across starts, so seeding is idempotent). */
@@ -213,18 +231,16 @@ async function main() {
 
   if (settings.skipBuild) log('SKIP_BUILD=1: using existing dist/ folders');
   else {
-    log('building (tsc -b tsconfig.build.json)…');
-    run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
-    // The operator console's static files, which the API serves under /console/.
-    log('building the console (vite build)…');
-    run(process.execPath, [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+    // `npm run build` is the one build: the projects, the CLI bundle and the console SPA.
+    log('building (npm run build; the first build takes a minute)…');
+    const started = Date.now();
+    run(process.env.npm_execpath ? process.execPath : 'npm', [
+      ...(process.env.npm_execpath ? [process.env.npm_execpath] : []),
+      'run',
       'build',
-      '-c',
-      join('apps', 'broker-console', 'vite.config.mjs'),
-      '--logLevel',
-      'warn',
+      '--silent',
     ]);
+    log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 
   // dynalite in its own process, LevelDB data under .data/dynalite (git-ignored).
@@ -279,6 +295,7 @@ async function main() {
       ),
   });
   if (!settings.directSeed && settings.poolSize > 0) {
+    log("waiting for the worker's first sync of the demo pool…");
     await waitFor('first sync', async () => (await availableCount()) > 0, 30_000);
   }
 
@@ -289,8 +306,12 @@ async function main() {
   const hasAdmin = Boolean(
     process.env.BROKER_ADMIN_TOKENS?.trim() || process.env.BROKER_ADMIN_TOKEN?.trim(),
   );
+  const hasViewer = Boolean(
+    process.env.BROKER_VIEWER_TOKENS?.trim() || process.env.BROKER_VIEWER_TOKEN?.trim(),
+  );
   if (!hasTrack) tokenEnv.BROKER_API_TOKEN = DEV_TOKENS.track;
   if (!hasAdmin) tokenEnv.BROKER_ADMIN_TOKEN = DEV_TOKENS.admin;
+  if (!hasViewer) tokenEnv.BROKER_VIEWER_TOKEN = DEV_TOKENS.viewer;
 
   await startChild({
     name: 'broker-api',
@@ -309,39 +330,26 @@ async function main() {
       waitFor('broker-api', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 30_000),
   });
 
-  const trackToken = hasTrack ? '(from BROKER_API_TOKEN / BROKER_TRACK_TOKENS)' : DEV_TOKENS.track;
-  const adminToken = hasAdmin
-    ? '(from BROKER_ADMIN_TOKEN / BROKER_ADMIN_TOKENS)'
-    : DEV_TOKENS.admin;
-  const curlToken = hasTrack ? '<track token>' : DEV_TOKENS.track;
-  process.stdout.write(
-    [
-      '',
-      'Sandbox Broker is running.',
-      `  API          ${apiUrl}/v1`,
-      `  Swagger UI   ${apiUrl}/v1/docs   (OpenAPI: ${apiUrl}/v1/openapi.json)`,
-      `  Health       ${apiUrl}/healthz   ${apiUrl}/readyz`,
-      `  Worker       ${workerUrl}/healthz   ${workerUrl}/readyz   ${workerUrl}/metrics`,
-      `  CSP sim      ${simUrl}/v2  (admin: ${simUrl}/_sim/stats, ${simUrl}/_sim/accounts)`,
-      `  DynamoDB     dynalite ${ddbEndpoint}, table ${settings.tableName}, data in ${relative(root, settings.dataDir)}/`,
-      settings.directSeed
-        ? `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… seeded directly (${seeded.inserted} inserted now, ${seeded.existing} already there)`
-        : `  Demo pool    ${settings.poolSize} sandboxes lab-demo-0001… listed by the simulator, synced by the worker (${await availableCount()} available)`,
-      `  Track token  ${trackToken}`,
-      `  Admin token  ${adminToken}`,
-      '',
-      'Try it:',
-      `  curl -sS -X POST ${apiUrl}/v1/allocate \\`,
-      `    -H 'Authorization: Bearer ${curlToken}' \\`,
-      `    -H 'X-Instruqt-Sandbox-ID: student-1' -H 'X-Instruqt-Track-ID: demo-lab' \\`,
-      `    -H 'X-Sandbox-Name-Prefix: lab-demo-'`,
-      `  curl -sS ${apiUrl}/v1/sandboxes/<sandbox_id> -H 'Authorization: Bearer ${curlToken}' -H 'X-Instruqt-Sandbox-ID: student-1'`,
-      `  curl -sS -X POST ${apiUrl}/v1/sandboxes/<sandbox_id>/mark-for-deletion -H 'Authorization: Bearer ${curlToken}' -H 'X-Instruqt-Sandbox-ID: student-1'`,
-      '',
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+  log(`broker-api ready on ${apiUrl}`);
+  banner({
+    root,
+    apiUrl,
+    workerUrl,
+    simUrl,
+    ddbEndpoint,
+    tableName: settings.tableName,
+    dataDir: settings.dataDir,
+    logsDir: process.env.START_LOGS === 'inherit' ? null : join(root, '.data', 'logs'),
+    pool: settings.directSeed
+      ? `${settings.poolSize} sandboxes lab-demo-0001… seeded directly (${seeded.inserted} inserted now, ${seeded.existing} already there)`
+      : `${settings.poolSize} sandboxes lab-demo-0001… listed by the simulator, synced by the worker (${await availableCount()} available)`,
+    tokens: {
+      admin: hasAdmin ? '(from BROKER_ADMIN_TOKEN / BROKER_ADMIN_TOKENS)' : DEV_TOKENS.admin,
+      viewer: hasViewer ? '(from BROKER_VIEWER_TOKEN / BROKER_VIEWER_TOKENS)' : DEV_TOKENS.viewer,
+      track: hasTrack ? '(from BROKER_API_TOKEN / BROKER_TRACK_TOKENS)' : DEV_TOKENS.track,
+    },
+    curlToken: hasTrack ? '<track token>' : DEV_TOKENS.track,
+  });
 }
 
 /** Creates the table if missing and seeds the demo pool through the repository's sync path. */

@@ -130,6 +130,11 @@ describe('no secrets in logs (e2e, full flow)', () => {
     expect(text).toContain('/v1/allocate');
     expect(text).toContain('/v1/admin/sync');
     expect(text).toContain('/v1/admin/session');
+    // No start-up line places a route where it is not served (metrics is /metrics, not /v1/…),
+    // and Nest's per-route and per-module lines are not written (issue #14 part 7).
+    expect(text).toContain('metrics /metrics');
+    expect(text).not.toContain('/v1/metrics');
+    expect(text).not.toMatch(/RouterExplorer|RoutesResolver|InstanceLoader/);
     expect(cspCalls).toBe(0);
     expect(text).not.toContain('you sent');
     expect(text).toMatch(/"statusCode":401/);

@@ -2,7 +2,12 @@ import {
   InMemoryActivityStatsRepository,
   InMemoryConsoleSessionRepository,
 } from '@broker/domain/testing';
-import { DynamoActivityStatsRepository, DynamoConsoleSessionRepository } from '../src';
+import { HOUR_MS, hourStartOf, SandboxStatus } from '@broker/domain';
+import {
+  DynamoActivityStatsRepository,
+  DynamoConsoleSessionRepository,
+  DynamoSandboxEventLog,
+} from '../src';
 import { createTestTable } from '../src/testing';
 import { type ConsoleFactory, consoleContract } from './console.contract';
 import { onEachDynamoEngine } from './engines';
@@ -35,3 +40,44 @@ consoleContract('in-memory', () => {
 });
 
 onEachDynamoEngine((engine, endpoint) => consoleContract(engine, dynamoFactory(endpoint)));
+
+/** The event log adds its written allocate transitions to the hourly counters at each flush. */
+onEachDynamoEngine((engine, endpoint) => {
+  describe(`allocation counters from event-log flushes (${engine})`, () => {
+    it('two logs flushing concurrently add up exactly, per hour, allocate transitions only', async () => {
+      const { client, tableName } = await createTestTable(endpoint());
+      clients.push(client);
+      const activity = new DynamoActivityStatsRepository({ client, tableName });
+      const logs = [0, 1].map(
+        () => new DynamoSandboxEventLog({ client, tableName, activity, flushIntervalMs: 5 }),
+      );
+      const hour = hourStartOf(Date.UTC(2026, 10, 30, 9, 0, 0));
+      for (let i = 0; i < 60; i += 1) {
+        const log = logs[i % 2]!;
+        log.record({
+          type: 'transition',
+          sandboxId: `sbx-${i}`,
+          from: SandboxStatus.Available,
+          to: SandboxStatus.Allocated,
+          actor: { kind: 'student', id: `s-${i}` },
+          action: 'allocate',
+          // 40 in the first hour, 20 in the next one.
+          atMs: hour + (i < 40 ? 1000 + i : HOUR_MS + i),
+        });
+        // Other events are not allocations.
+        log.record({
+          type: 'transition',
+          sandboxId: `sbx-${i}`,
+          from: SandboxStatus.Allocated,
+          to: SandboxStatus.PendingDeletion,
+          actor: { kind: 'student', id: `s-${i}` },
+          action: 'release',
+          atMs: hour + 2000 + i,
+        });
+      }
+      await Promise.all(logs.map((log) => log.flush()));
+      expect(await activity.allocationsPerHour(hour - HOUR_MS, 3)).toEqual([0, 40, 20]);
+      expect(logs.map((log) => log.counters.written)).toEqual([60, 60]);
+    });
+  });
+});

@@ -14,3 +14,5 @@ export * from './runner/job-set';
 export * from './runner/run-tracker';
 export * from './trigger';
 export * from './events/job-events';
+export * from './track-stats/track-stats.job';
+export * from './runner/run-records';

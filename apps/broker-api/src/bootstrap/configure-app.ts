@@ -17,6 +17,7 @@ import { API_METRICS, type ApiMetrics } from '../common/metrics/api-metrics';
 import { API_PREFIX, DOCS_PATH, OPENAPI_PATH, OPERATIONAL_PATHS } from '../common/paths';
 import type { ApiConfig } from '../config/api-config';
 import { CONSOLE_PATH, installConsoleStatic } from './console-static';
+import { QuietNestLogger } from './quiet-nest-logger';
 
 /** Request headers a browser may send cross-origin (everything the API reads). */
 export const CORS_ALLOWED_HEADERS = [
@@ -102,7 +103,7 @@ export function createFastifyAdapter(config: ApiConfig): FastifyAdapter {
  * fraction of helmet's cost per request (see the README's Security section for the numbers).
  */
 export function configureApp(app: NestFastifyApplication, config: ApiConfig): void {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietNestLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   // Cookie parsing for the console's session cookie (request.cookies, reply.setCookie).
@@ -228,9 +229,16 @@ function refuseQueryOnDocs(app: NestFastifyApplication): void {
   });
 }
 
-/** The startup line main.ts writes: where the API listens and its config with secrets masked. */
+/**
+ * The startup line main.ts writes: where the API listens, where its pages are (the API under
+ * `/v1`, health and metrics outside it) and its config with secrets masked.
+ */
 export function logStartup(app: NestFastifyApplication, config: ApiConfig, url: string): void {
-  const docs = config.swaggerEnabled ? ` (docs ${url}${DOCS_PATH})` : '';
+  const docs =
+    ` (api ${url}/${API_PREFIX}` +
+    (config.swaggerEnabled ? `, docs ${url}${DOCS_PATH}` : '') +
+    `, console ${url}${CONSOLE_PATH}/, health ${OPERATIONAL_PATHS.slice(0, 2).join(' ')}` +
+    `, metrics ${OPERATIONAL_PATHS[2]})`;
   // nestjs-pino: merge object, message, then the context as the last argument.
   app
     .get(Logger)

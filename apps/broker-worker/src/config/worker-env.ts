@@ -37,6 +37,10 @@ export class WorkerEnv extends ProviderEnv {
   @envInt()
   POOL_GAUGES_INTERVAL_SEC = 30;
 
+  /** Recount of sandboxes held per track (the console's tracks chart). */
+  @envInt()
+  TRACK_STATS_INTERVAL_SEC = 60;
+
   /** How often the worker looks for admin-triggered run requests (0 = never). */
   @envInt(60_000, 0)
   JOB_REQUEST_POLL_MS = 2000;

@@ -54,7 +54,8 @@ export interface CleanupResult {
   /** Rows another worker claimed first, or no longer due. */
   notClaimed: number;
   attempts: Record<CleanupAttemptOutcome, number>;
-  preDelete: { done: number; failed: number; servicesDeleted: number };
+  /** NIOSXaaS pre-clean: done, failed, skipped (already done on an earlier attempt). */
+  preDelete: { done: number; failed: number; skipped: number; servicesDeleted: number };
   /** Why the run stopped before handling every candidate. */
   stoppedBy: 'breaker' | 'shutdown' | null;
 }
@@ -103,7 +104,7 @@ export class CleanupJob implements Job<CleanupResult> {
       recovered: 0,
       notClaimed: 0,
       attempts: { deleted: 0, retry_scheduled: 0, quarantined: 0, abandoned: 0, lost: 0 },
-      preDelete: { done: 0, failed: 0, servicesDeleted: 0 },
+      preDelete: { done: 0, failed: 0, skipped: 0, servicesDeleted: 0 },
       stoppedBy: null,
     };
     result.recovered = await this.recoverStuck(ctx);
@@ -195,6 +196,8 @@ export class CleanupJob implements Job<CleanupResult> {
       result.preDelete.done += 1;
       result.preDelete.servicesDeleted += pre.deleted?.length ?? 0;
       await lifecycle.recordPreDeleteDone(claim);
+    } else if (this.options.preDelete) {
+      result.preDelete.skipped += 1;
     }
 
     // The rate token is taken right before each DELETE the client sends, its retries included,

@@ -10,11 +10,18 @@ import { TokenBucket } from '../limits/token-bucket';
 import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
+import { TrackStatsJob } from '../track-stats/track-stats.job';
+import { recordRun, type RunRecordsDeps } from './run-records';
 import type { Job, JobLogger, JobName } from './job';
 import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-job-runner';
 
-/** The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`). */
-export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'>;
+/**
+ * The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`).
+ * `activity` (chart counters, track snapshot) and `runs` (records of scheduled sync/cleanup
+ * runs) are optional: without them nothing is counted or recorded.
+ */
+export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'> &
+  Partial<Pick<SandboxStore, 'activity' | 'runs'>>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
@@ -43,6 +50,7 @@ export interface JobSetDeps {
 export class JobSet {
   readonly runner: LeasedJobRunner;
   private readonly jobs: Record<JobName, Job<unknown>>;
+  private readonly records: RunRecordsDeps;
 
   constructor(deps: JobSetDeps) {
     const { settings, storage, provider, clock, lease, logger } = deps;
@@ -83,6 +91,18 @@ export class JobSet {
       ),
       'claim-repair': new ClaimRepairJob({ pool, clock, logger, events }),
       'pool-gauges': new PoolGaugesJob({ pool }),
+      'track-stats': new TrackStatsJob({
+        pool,
+        activity: storage.activity ?? { writeTrackSnapshot: () => Promise.resolve() },
+        clock,
+      }),
+    };
+    this.records = {
+      activity: storage.activity,
+      runs: storage.runs,
+      clock,
+      logger,
+      workerId: deps.workerId,
     };
   }
 
@@ -94,7 +114,10 @@ export class JobSet {
     return this.jobs[name];
   }
 
-  runOnce(name: JobName, signals: RunSignals = {}): Promise<JobRunReport<unknown>> {
-    return this.runner.run(this.jobs[name], signals);
+  /** One leased run, then its bookkeeping (cleanup counters, scheduled run records). */
+  async runOnce(name: JobName, signals: RunSignals = {}): Promise<JobRunReport<unknown>> {
+    const report = await this.runner.run(this.jobs[name], signals);
+    await recordRun(this.records, report, signals);
+    return report;
   }
 }
