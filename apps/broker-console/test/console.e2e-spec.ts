@@ -4,6 +4,7 @@
  * Screenshots of the main views land in tmp/console-screenshots/.
  */
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   collectProblems,
@@ -19,36 +20,6 @@ import {
   TRACK_TOKEN,
   VIEWER_TOKEN,
 } from './testing/console-stack';
-
-/** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === ',') {
-      row.push(field);
-      field = '';
-    } else if (!quoted && (c === '\n' || c === '\r')) {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
-}
 
 const POOL = 150; // more than one page of the listing (at most 100) and of the export
 
@@ -216,7 +187,7 @@ describe('operator console in Chromium (e2e)', () => {
       page.waitForEvent('download', { timeout: 15_000 }),
       page.getByTestId('export-csv').click(),
     ]);
-    const [header = [], ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
+    const [header = [], ...rows] = parse(readFileSync(await download.path(), 'utf8')) as string[][];
     const idColumn = header.indexOf('sandbox_id');
     expect(idColumn).toBeGreaterThanOrEqual(0);
     const exported = rows.map((row) => row[idColumn]);
