@@ -13,7 +13,7 @@ import {
   statusBreakdown,
   trackSeries,
 } from '../lib/chart-data';
-import { formatLastRun, formatTime } from '../lib/format';
+import { formatClock, formatLastRun } from '../lib/format';
 import { filterParams, NO_FILTERS } from '../lib/filters';
 import { Link } from '../router';
 import { useNow } from '../components/use-now';
@@ -137,7 +137,7 @@ export function OverviewPage() {
         ) : null}
         {tracks.data ? (
           <ChartPanel
-            title={`Allocated sandboxes per track (${tracks.data.as_of ? `as of ${formatTime(tracks.data.as_of)}` : 'no recount yet'})`}
+            title={`Allocated sandboxes per track (${tracks.data.as_of ? `as of ${formatClock(Date.parse(tracks.data.as_of))}` : 'no recount yet'})`}
             series={trackSeries(tracks.data)}
             testId="chart-tracks"
           />
