@@ -179,6 +179,42 @@ describe('operator console in Chromium (e2e)', () => {
     ).toContain('force_release');
   });
 
+  it('quarantines with a reason, then retries the deletion, each writing its event', async () => {
+    const listed = await stack.call(
+      'GET',
+      '/v1/admin/sandboxes?status=available&limit=1',
+      ADMIN_TOKEN,
+    );
+    const [sandbox] = (
+      (await listed.json()) as { sandboxes: { sandbox_id: string; name: string }[] }
+    ).sandboxes;
+    if (!sandbox) throw new Error('no available sandbox to quarantine');
+    page = await open(admin, `/console/sandboxes/${sandbox.sandbox_id}`);
+    const status = page.locator('dd[data-field=status]');
+    await expect(status.textContent()).resolves.toBe('available');
+    await expect(page.locator('[data-testid^=repair-]').count()).resolves.toBe(1);
+
+    await page.getByTestId('repair-quarantine').click();
+    await expect(text(page, 'confirm-text')).resolves.toMatch(
+      new RegExp(`^Quarantine ${sandbox.name} \\(id ${sandbox.sandbox_id}\\)\\?`),
+    );
+    await expect(page.getByTestId('confirm').isDisabled()).resolves.toBe(true); // no reason yet
+    await page.getByTestId('quarantine-reason').fill('account stuck at the provider');
+    await page.getByTestId('confirm').click();
+    await page.locator('dd[data-field=status]', { hasText: 'quarantined' }).waitFor();
+    await expect(page.locator('dd[data-field=quarantine_reason]').textContent()).resolves.toBe(
+      'account stuck at the provider',
+    );
+    await page.locator('[data-testid=event-table] tr[data-action=quarantine]').waitFor();
+
+    await page.getByTestId('repair-retry-deletion').click();
+    await page.getByTestId('confirm').click();
+    await page
+      .locator('dd[data-field=status]', { hasText: /pending_deletion|deleting|deleted/ })
+      .waitFor();
+    await page.locator('[data-testid=event-table] tr[data-action=retry_deletion]').waitFor();
+  });
+
   it('exports every row of a filtered set larger than one page as CSV', async () => {
     page = await open(admin, '/console/sandboxes?status=available&name_prefix=lab-demo-');
     await page.locator('[data-testid=sandbox-table] tbody tr').first().waitFor();
