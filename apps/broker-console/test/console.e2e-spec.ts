@@ -223,7 +223,7 @@ describe('operator console in Chromium (e2e)', () => {
       page.waitForEvent('download', { timeout: 15_000 }),
       page.getByTestId('export-csv').click(),
     ]);
-    const [header = [], ...rows] = parse(readFileSync(await download.path(), 'utf8')) as string[][];
+    const [header = [], ...rows] = parse(readFileSync(await download.path(), 'utf8'));
     const idColumn = header.indexOf('sandbox_id');
     expect(idColumn).toBeGreaterThanOrEqual(0);
     const exported = rows.map((row) => row[idColumn]);
