@@ -40,7 +40,7 @@ function casesFor(e: Endpoint): BadRequest[] {
   for (const method of ['PUT', 'DELETE', 'PATCH']) {
     add({ name: `method ${method}`, method, headers: validHeaders(e), status: [404, 405] });
   }
-  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing`, status: 404 });
+  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing/deeper`, status: 404 });
   add({
     name: 'headers over 16 KiB',
     rawHeaderLines: [`X-Padding: ${'p'.repeat(20_000)}`],

@@ -86,6 +86,29 @@ export const ENDPOINTS: readonly Endpoint[] = [
     cursorFilter: 'status|*|',
   },
   { name: 'admin stats', method: 'GET', path: '/v1/admin/stats', auth: 'admin' },
+  // The console's reads (issue #14).
+  {
+    name: 'admin sandbox',
+    method: 'GET',
+    path: '/v1/admin/sandboxes/4711',
+    auth: 'admin',
+    withId: (id) => `/v1/admin/sandboxes/${id}`,
+  },
+  {
+    name: 'admin sandboxes export',
+    method: 'GET',
+    path: '/v1/admin/sandboxes/export.csv',
+    auth: 'admin',
+  },
+  {
+    name: 'admin allocation chart',
+    method: 'GET',
+    path: '/v1/admin/stats/allocations',
+    auth: 'admin',
+  },
+  { name: 'admin cleanup chart', method: 'GET', path: '/v1/admin/stats/cleanup', auth: 'admin' },
+  { name: 'admin tracks chart', method: 'GET', path: '/v1/admin/stats/tracks', auth: 'admin' },
+  { name: 'admin job runs', method: 'GET', path: '/v1/admin/jobs/runs', auth: 'admin' },
   { name: 'admin bulk delete', method: 'POST', path: '/v1/admin/bulk-delete', auth: 'admin' },
   { name: 'admin delete stale', method: 'POST', path: '/v1/admin/delete-stale', auth: 'admin' },
   ...(['retry-deletion', 'quarantine', 'force-release'] as const).map((action): Endpoint => ({
