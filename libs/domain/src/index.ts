@@ -18,3 +18,5 @@ export * from './ports/job-run-repository';
 export * from './ports/sandbox-admin-repository';
 export * from './ports/sandbox-store';
 export * from './paging/opaque-cursor';
+export * from './quota/track-quota';
+export * from './ports/track-quota-repository';

@@ -4,6 +4,7 @@ import type { SandboxAdminRepository } from './sandbox-admin-repository';
 import type { SandboxEventLog } from './sandbox-event-log';
 import type { SandboxLifecycleRepository } from './sandbox-lifecycle-repository';
 import type { SandboxRepository, StoreHealth } from './sandbox-repository';
+import type { TrackQuotaRepository } from './track-quota-repository';
 
 /**
  * Everything the broker keeps, over one store: what `createDynamoStore` (libs/dynamo-repo) and
@@ -21,6 +22,8 @@ export interface SandboxStore extends StoreHealth {
   readonly events: SandboxEventLog;
   readonly leases: JobLeaseRepository;
   readonly runs: JobRunRepository;
+  /** Per-track quotas: operator settings and the counters allocation and release keep. */
+  readonly quotas: TrackQuotaRepository;
   dispose(): Promise<void>;
 }
 

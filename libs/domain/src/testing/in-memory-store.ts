@@ -8,6 +8,7 @@ import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
 import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
 import { InMemoryRows } from './in-memory-rows';
 import { InMemorySandboxRepository } from './in-memory-sandbox.repository';
+import { InMemoryTrackQuotaRepository } from './in-memory-track-quotas';
 
 /** The in-memory store with its concrete parts (tests reach their helpers: seed, snapshot, …). */
 export interface InMemoryStore extends SandboxStore {
@@ -18,6 +19,7 @@ export interface InMemoryStore extends SandboxStore {
   readonly events: InMemorySandboxEventLog;
   readonly leases: InMemoryJobLeaseRepository;
   readonly runs: InMemoryJobRunRepository;
+  readonly quotas: InMemoryTrackQuotaRepository;
 }
 
 /** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
@@ -37,6 +39,7 @@ export function createInMemoryStore(options: {
     events,
     leases: new InMemoryJobLeaseRepository(clock),
     runs: new InMemoryJobRunRepository(),
+    quotas: new InMemoryTrackQuotaRepository(rows, clock),
     ping: () => Promise.resolve(),
     dispose: () => events.flush(),
   };

@@ -8,18 +8,24 @@ import {
 import { ExpiryJob } from '../expiry/expiry.job';
 import { TokenBucket } from '../limits/token-bucket';
 import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
+import { QuotaRepairJob } from '../quota-repair/quota-repair.job';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
 import type { Job, JobLogger, JobName } from './job';
 import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-job-runner';
 
 /** The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`). */
-export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'>;
+export type JobStorage = Pick<
+  SandboxStore,
+  'sandboxes' | 'lifecycle' | 'leases' | 'events' | 'quotas'
+>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
   readonly staleGraceSeconds: number;
   readonly cleanup: CleanupOptions & { readonly ratePerSec: number };
+  /** QuotaRepairJob's settle time (ms); its default when absent. */
+  readonly quotaRepairSettleMs?: number;
 }
 
 export interface JobSetDeps {
@@ -83,6 +89,12 @@ export class JobSet {
       ),
       'claim-repair': new ClaimRepairJob({ pool, clock, logger, events }),
       'pool-gauges': new PoolGaugesJob({ pool }),
+      'quota-repair': new QuotaRepairJob(
+        { quotas: storage.quotas, logger, events },
+        settings.quotaRepairSettleMs !== undefined
+          ? { settleMs: settings.quotaRepairSettleMs }
+          : {},
+      ),
     };
   }
 
