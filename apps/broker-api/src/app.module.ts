@@ -24,6 +24,7 @@ import { HealthModule } from './modules/health/health.module';
 import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
+import { TrackQuotasModule } from './modules/track-quotas/track-quotas.module';
 
 export interface AppModuleOptions {
   /** Tests may swap the store or the clock; production uses DynamoDB and the system clock. */
@@ -72,6 +73,7 @@ export class AppModule {
         AdminJobsModule.forRoot(config),
         AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
         EventsModule,
+        TrackQuotasModule,
         HealthModule,
         MetricsModule.forRoot(config, metrics),
         RateLimitModule.forRoot(config),

@@ -1,3 +1,5 @@
+import { InvalidCursorError } from '../errors/domain-errors';
+import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
 import type { EpochSeconds } from '../sandbox/sandbox';
 
 /**
@@ -31,3 +33,27 @@ export interface TrackQuotaPut {
 
 /** Whether an allocation took a unit of its track's quota (`unlimited`: the track has none). */
 export type QuotaAcquireOutcome = 'acquired' | 'unlimited';
+
+const QUOTA_CURSOR_FILTER = 'track-quotas';
+
+/** The quota listing's cursor: the last track of the page (opaque to callers). */
+export function encodeQuotaCursor(track: string): string {
+  return encodeCursor(QUOTA_CURSOR_FILTER, { t: track });
+}
+
+/** The last track of the previous page; InvalidCursorError for anything this listing did not issue. */
+export function decodeQuotaCursor(raw: string): string {
+  const position = decodeCursor(raw, QUOTA_CURSOR_FILTER) as Record<string, unknown> | null;
+  const track =
+    position !== null && typeof position === 'object' && !Array.isArray(position)
+      ? position['t']
+      : undefined;
+  if (
+    typeof track !== 'string' ||
+    Object.keys(position ?? {}).length !== 1 ||
+    !TRACK_SLUG_PATTERN.test(track)
+  ) {
+    throw new InvalidCursorError();
+  }
+  return track;
+}

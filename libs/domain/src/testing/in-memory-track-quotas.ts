@@ -1,13 +1,16 @@
-import { InvalidCursorError, TrackQuotaExceededError } from '../errors/domain-errors';
-import { decodeCursor, encodeCursor } from '../paging/opaque-cursor';
+import { TrackQuotaExceededError } from '../errors/domain-errors';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { Page, PageRequest } from '../ports/page';
 import type { TrackQuotaRepository } from '../ports/track-quota-repository';
-import type { QuotaAcquireOutcome, TrackQuota, TrackQuotaPut } from '../quota/track-quota';
+import {
+  decodeQuotaCursor,
+  encodeQuotaCursor,
+  type QuotaAcquireOutcome,
+  type TrackQuota,
+  type TrackQuotaPut,
+} from '../quota/track-quota';
 import { SandboxStatus } from '../sandbox/sandbox-status';
 import type { InMemoryRows } from './in-memory-rows';
-
-const LIST_FILTER = 'track-quotas';
 
 /**
  * Synchronous acquire on the rows' quota map (the in-memory allocation calls it inside its one
@@ -71,15 +74,14 @@ export class InMemoryTrackQuotaRepository implements TrackQuotaRepository {
 
   list(page: PageRequest): Promise<Page<TrackQuota>> {
     return run(() => {
-      const after = page.cursor === undefined ? null : decodeCursor(page.cursor, LIST_FILTER);
-      if (after !== null && typeof after !== 'string') throw new InvalidCursorError();
+      const after = page.cursor === undefined ? null : decodeQuotaCursor(page.cursor);
       const sorted = [...this.rows.quotas.values()]
         .filter((q) => after === null || q.track > after)
         .sort((a, b) => (a.track < b.track ? -1 : a.track > b.track ? 1 : 0));
       const items = sorted.slice(0, Math.max(1, page.limit));
       const last = items[items.length - 1];
       const more = sorted.length > items.length && last;
-      return { items, cursor: more ? encodeCursor(LIST_FILTER, last.track) : null };
+      return { items, cursor: more ? encodeQuotaCursor(last.track) : null };
     });
   }
 

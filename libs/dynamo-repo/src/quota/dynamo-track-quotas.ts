@@ -1,14 +1,12 @@
 import {
   type Clock,
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
+  decodeQuotaCursor,
+  encodeQuotaCursor,
   nowSeconds,
   type Page,
   type PageRequest,
   type QuotaAcquireOutcome,
   SandboxStatus,
-  TRACK_SLUG_PATTERN,
   type TrackQuota,
   TrackQuotaExceededError,
   type TrackQuotaPut,
@@ -37,7 +35,6 @@ import type { SandboxTable } from '../pool/dynamo-sandbox-reads';
 import { INDEXES } from '../schema/table-schema';
 import { QuotaPresenceCache } from './quota-presence-cache';
 
-const LIST_FILTER = 'track-quotas';
 const PARTITION_CONCURRENCY = 8;
 
 export interface DynamoTrackQuotasOptions {
@@ -182,10 +179,7 @@ export class DynamoTrackQuotas implements TrackQuotaRepository {
   }
 
   async list(page: PageRequest): Promise<Page<TrackQuota>> {
-    const after = page.cursor === undefined ? null : decodeCursor(page.cursor, LIST_FILTER);
-    if (after !== null && (typeof after !== 'string' || !TRACK_SLUG_PATTERN.test(after))) {
-      throw new InvalidCursorError();
-    }
+    const after = page.cursor === undefined ? null : decodeQuotaCursor(page.cursor);
     const limit = Math.max(1, page.limit);
     const { client, tableName } = this.options.table;
     const items: TrackQuota[] = [];
@@ -210,7 +204,7 @@ export class DynamoTrackQuotas implements TrackQuotaRepository {
       if (!start) break;
     }
     const last = items[items.length - 1];
-    return { items, cursor: start && last ? encodeCursor(LIST_FILTER, last.track) : null };
+    return { items, cursor: start && last ? encodeQuotaCursor(last.track) : null };
   }
 
   async countAllocatedByTrack(): Promise<ReadonlyMap<string, number>> {
