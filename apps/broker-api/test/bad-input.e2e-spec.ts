@@ -322,16 +322,14 @@ const GLOBAL_CASES: readonly BadRequest[] = [
   { name: 'double slash', method: 'GET', path: '//v1//sandboxes//1', status: [400, 404] },
   { name: 'malformed URL encoding', method: 'GET', path: '/v1/sandboxes/%', status: 400 },
   { name: 'malformed URL encoding at the root', method: 'GET', path: '/%zz', status: [400, 404] },
-  ...(['GET', 'DELETE'] as const).map(
-    (method): BadRequest => ({
-      name: `${method} the quota of a track without one`,
-      method,
-      path: '/v1/admin/tracks/no-such-lab/quota',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-      status: 404,
-      code: 'TRACK_NOT_FOUND',
-    }),
-  ),
+  ...(['GET', 'DELETE'] as const).map((method): BadRequest => ({
+    name: `${method} the quota of a track without one`,
+    method,
+    path: '/v1/admin/tracks/no-such-lab/quota',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    status: 404,
+    code: 'TRACK_NOT_FOUND',
+  })),
   {
     name: 'quota of a track slug with a colon',
     method: 'PUT',

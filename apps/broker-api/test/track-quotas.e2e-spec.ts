@@ -1,11 +1,6 @@
 import request from 'supertest';
 import { SANDBOX_STORE, type SandboxStore } from '@broker/domain';
-import {
-  ADMIN_TOKEN,
-  type ApiTestApp,
-  startApiTestApp,
-  TRACK_TOKEN,
-} from './testing/api-test-app';
+import { ADMIN_TOKEN, type ApiTestApp, startApiTestApp, TRACK_TOKEN } from './testing/api-test-app';
 
 describe('/v1/admin/tracks/{track}/quota (e2e, dynalite)', () => {
   let t: ApiTestApp;
@@ -74,10 +69,7 @@ describe('/v1/admin/tracks/{track}/quota (e2e, dynalite)', () => {
     problem(await admin('get', '/v1/admin/tracks/crud-lab/quota'), 404, 'TRACK_NOT_FOUND');
     problem(await admin('delete', '/v1/admin/tracks/crud-lab/quota'), 404, 'TRACK_NOT_FOUND');
     await admin('delete', '/v1/admin/tracks/crud-lab-2/quota').expect(204);
-    const events = await admin(
-      'get',
-      '/v1/admin/events?type=admin_action&limit=100',
-    ).expect(200);
+    const events = await admin('get', '/v1/admin/events?type=admin_action&limit=100').expect(200);
     const actions = (events.body.events as Array<{ action: string; details?: object }>)
       .filter((e) => ['quota_set', 'quota_deleted'].includes(e.action))
       .map((e) => e.action);
@@ -136,11 +128,7 @@ describe('/v1/admin/tracks/{track}/quota (e2e, dynalite)', () => {
       problem(await admin('delete', path), 400, 'VALIDATION_ERROR');
       problem(await admin('put', path).send({ max_allocated: 1 }), 400, 'VALIDATION_ERROR');
     }
-    problem(
-      await admin('get', '/v1/admin/tracks/quotas?cursor=bm9wZQ'),
-      400,
-      'INVALID_CURSOR',
-    );
+    problem(await admin('get', '/v1/admin/tracks/quotas?cursor=bm9wZQ'), 400, 'INVALID_CURSOR');
     problem(await admin('get', '/v1/admin/tracks/no-such-lab/quota'), 404, 'TRACK_NOT_FOUND');
     // Not an admin token.
     problem(
@@ -148,11 +136,7 @@ describe('/v1/admin/tracks/{track}/quota (e2e, dynalite)', () => {
       403,
       'FORBIDDEN',
     );
-    problem(
-      await request(t.server).get('/v1/admin/tracks/quotas'),
-      401,
-      'UNAUTHORIZED',
-    );
+    problem(await request(t.server).get('/v1/admin/tracks/quotas'), 401, 'UNAUTHORIZED');
     expect(await t.scanTable()).toEqual(before);
   });
 });

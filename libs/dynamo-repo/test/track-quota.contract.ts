@@ -44,7 +44,8 @@ export function describeTrackQuotaContract(engine: string, factory: StoreHarness
     beforeEach(async () => {
       clock = new FixedClock(Date.UTC(2026, 10, 22, 12, 0, 0));
       h = await factory({ clock, lease: LEASE });
-      for (const account of aProviderPool(12, 'q-')) await h.store.sandboxes.upsertFromProvider(account);
+      for (const account of aProviderPool(12, 'q-'))
+        await h.store.sandboxes.upsertFromProvider(account);
     });
     afterEach(() => h.close());
 
@@ -67,7 +68,10 @@ export function describeTrackQuotaContract(engine: string, factory: StoreHarness
 
     it('creates, changes, lists, reads and deletes quotas', async () => {
       const created = await h.store.quotas.put(TRACK, 3, 2);
-      expect(created).toMatchObject({ created: true, quota: { track: TRACK, maxAllocated: 3, held: 2 } });
+      expect(created).toMatchObject({
+        created: true,
+        quota: { track: TRACK, maxAllocated: 3, held: 2 },
+      });
       const changed = await h.store.quotas.put(TRACK, 5, 0);
       // An existing quota keeps its counter.
       expect(changed).toMatchObject({ created: false, quota: { maxAllocated: 5, held: 2 } });
@@ -228,7 +232,9 @@ export function describeTrackQuotaConcurrency(
         );
         const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.sandbox] : []));
         const codes = outcomes.flatMap((o) =>
-          o.status === 'rejected' ? [isDomainError(o.reason) ? o.reason.code : String(o.reason)] : [],
+          o.status === 'rejected'
+            ? [isDomainError(o.reason) ? o.reason.code : String(o.reason)]
+            : [],
         );
         expect(won).toHaveLength(options.limit);
         expect(new Set(codes)).toEqual(new Set(['TRACK_QUOTA_EXCEEDED']));

@@ -148,7 +148,12 @@ export class DynamoTrackQuotas implements TrackQuotaRepository {
     const previous = typeof Attributes?.['max_allocated'] === 'number' ? Attributes : null;
     const held = previous && typeof previous['held'] === 'number' ? previous['held'] : null;
     return {
-      quota: { track, maxAllocated, held: held ?? Math.max(0, Math.floor(initialHeld)), updatedAt: now },
+      quota: {
+        track,
+        maxAllocated,
+        held: held ?? Math.max(0, Math.floor(initialHeld)),
+        updatedAt: now,
+      },
       created: previous === null,
     };
   }
@@ -226,8 +231,9 @@ export class DynamoTrackQuotas implements TrackQuotaRepository {
               }),
             );
             for (const item of page.Items ?? []) {
-              const track = item['track_name'];
-              if (typeof track === 'string' && track) counts.set(track, (counts.get(track) ?? 0) + 1);
+              const track: unknown = item['track_name'];
+              if (typeof track === 'string' && track)
+                counts.set(track, (counts.get(track) ?? 0) + 1);
             }
             lastKey = page.LastEvaluatedKey;
           } while (lastKey);

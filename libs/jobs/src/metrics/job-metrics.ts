@@ -235,7 +235,9 @@ export class JobMetrics {
       case 'quota-repair': {
         const r = result as QuotaRepairResult | undefined;
         if (r)
-          for (const [key, n] of Object.entries(r)) this.m.quotasRepaired.inc({ outcome: key }, n);
+          for (const [key, n] of Object.entries(r) as [string, number][]) {
+            this.m.quotasRepaired.inc({ outcome: key }, n);
+          }
         return;
       }
       case 'pool-gauges':

@@ -33,19 +33,21 @@ describe('QuotaRepairJob', () => {
     const store = await setup();
     await store.quotas.acquire('lab'); // held 3, count 2 …
     // … and an allocation in flight takes its sandbox while the job waits.
-    const moving: Pick<TrackQuotaRepository, 'list' | 'get' | 'countAllocatedByTrack' | 'reconcile'> =
-      {
-        list: (page) => store.quotas.list(page),
-        get: (track) => store.quotas.get(track),
-        reconcile: (track, expected, held) => store.quotas.reconcile(track, expected, held),
-        countAllocatedByTrack: jest
-          .fn()
-          .mockImplementationOnce(() => store.quotas.countAllocatedByTrack())
-          .mockImplementationOnce(async () => {
-            await store.sandboxes.allocate({ studentId: 'c', idempotencyKey: 'c', trackName: 'lab' });
-            return store.quotas.countAllocatedByTrack();
-          }),
-      };
+    const moving: Pick<
+      TrackQuotaRepository,
+      'list' | 'get' | 'countAllocatedByTrack' | 'reconcile'
+    > = {
+      list: (page) => store.quotas.list(page),
+      get: (track) => store.quotas.get(track),
+      reconcile: (track, expected, held) => store.quotas.reconcile(track, expected, held),
+      countAllocatedByTrack: jest
+        .fn()
+        .mockImplementationOnce(() => store.quotas.countAllocatedByTrack())
+        .mockImplementationOnce(async () => {
+          await store.sandboxes.allocate({ studentId: 'c', idempotencyKey: 'c', trackName: 'lab' });
+          return store.quotas.countAllocatedByTrack();
+        }),
+    };
     const result = await new QuotaRepairJob({ quotas: moving }, { settleMs: 0 }).run(ctx());
     expect(result).toMatchObject({ lowered: 0, skipped: 1 });
     expect((await store.quotas.get('lab'))?.held).toBe(4);

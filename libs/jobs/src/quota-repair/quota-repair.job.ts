@@ -21,7 +21,10 @@ export interface QuotaRepairResult {
 }
 
 export interface QuotaRepairDeps {
-  readonly quotas: Pick<TrackQuotaRepository, 'list' | 'get' | 'countAllocatedByTrack' | 'reconcile'>;
+  readonly quotas: Pick<
+    TrackQuotaRepository,
+    'list' | 'get' | 'countAllocatedByTrack' | 'reconcile'
+  >;
   readonly logger?: JobLogger;
   /** Audit trail: one `admin_action` event `quota_reconciled` per corrected counter. */
   readonly events?: SandboxEventLog;
