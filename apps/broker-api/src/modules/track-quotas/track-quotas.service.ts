@@ -7,7 +7,7 @@ import {
   TrackNotFoundError,
   type TrackQuotaPut,
 } from '@broker/domain';
-import type { AdminActor } from '../admin/admin-actions.service';
+import type { AdminActor } from '../../common/admin-actor';
 
 /**
  * Operator writes and reads of per-track quotas. A new quota's counter starts at the track's
