@@ -230,6 +230,10 @@ export class JobMetrics {
         // Pool gauges belong to the process's own registry (worker, API): see onPoolCounts.
         this.onPoolCounts?.(result as PoolCounts | undefined);
         return;
+      case 'track-stats':
+        // Only the generic job series (runs, duration, last success): the counts are the
+        // console's snapshot item, not a metric.
+        return;
     }
   }
 }
