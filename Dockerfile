@@ -18,7 +18,9 @@ RUN mkdir /manifests \
  && find . -maxdepth 3 -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /manifests/ \; \
  && cp package-lock.json /manifests/
 
-# Build: all dependencies (dev included), compile every project with `tsc -b`.
+# Build: all dependencies (dev included), `npm run build` (every project with `tsc -b`, the CLI
+# bundle and the console SPA). Every apps/*/dist is copied, so the console's static files land in
+# /app/apps/broker-console/dist, where broker-api looks for them by default (CONSOLE_DIST_DIR).
 FROM ${NODE_IMAGE} AS build
 ENV SCARF_ANALYTICS=false NX_DAEMON=false NX_NO_CLOUD=true
 WORKDIR /app

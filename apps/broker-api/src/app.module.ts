@@ -29,6 +29,7 @@ import { HealthModule } from './modules/health/health.module';
 import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
+import { TrackQuotasModule } from './modules/track-quotas/track-quotas.module';
 
 export interface AppModuleOptions {
   /** Tests may swap the store or the clock; production uses DynamoDB and the system clock. */
@@ -82,6 +83,7 @@ export class AppModule {
         EventsModule,
         ConsoleSessionModule.forRoot(config),
         ConsoleStatsModule,
+        TrackQuotasModule,
         HealthModule,
         MetricsModule.forRoot(config, metrics),
         RateLimitModule.forRoot(config),

@@ -38,9 +38,10 @@ function casesFor(e: Endpoint): BadRequest[] {
     cases.push({ method: e.method, path: e.path, ...c, name: `${e.name}: ${c.name}` });
 
   for (const method of ['PUT', 'DELETE', 'PATCH']) {
+    if (method === e.method || e.sameRoute?.includes(method)) continue;
     add({ name: `method ${method}`, method, headers: validHeaders(e), status: [404, 405] });
   }
-  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing`, status: 404 });
+  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing/deeper`, status: 404 });
   add({
     name: 'headers over 16 KiB',
     rawHeaderLines: [`X-Padding: ${'p'.repeat(20_000)}`],
@@ -272,7 +273,17 @@ function casesFor(e: Endpoint): BadRequest[] {
     }
   }
 
-  if (e.method === 'POST') {
+  for (const bad of e.badBodies ?? []) {
+    add({
+      name: bad.label,
+      headers: { ...validHeaders(e), 'Content-Type': 'application/json' },
+      body: JSON.stringify(bad.body),
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      field: bad.field,
+    });
+  }
+  if (e.method === 'POST' || e.method === 'PUT') {
     const headers = { ...validHeaders(e), 'Content-Type': 'application/json' };
     add({
       name: 'body over BODY_LIMIT_BYTES',
@@ -311,6 +322,27 @@ const GLOBAL_CASES: readonly BadRequest[] = [
   { name: 'double slash', method: 'GET', path: '//v1//sandboxes//1', status: [400, 404] },
   { name: 'malformed URL encoding', method: 'GET', path: '/v1/sandboxes/%', status: 400 },
   { name: 'malformed URL encoding at the root', method: 'GET', path: '/%zz', status: [400, 404] },
+  ...(['GET', 'DELETE'] as const).map((method): BadRequest => ({
+    name: `${method} the quota of a track without one`,
+    method,
+    path: '/v1/admin/tracks/no-such-lab/quota',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    status: 404,
+    code: 'TRACK_NOT_FOUND',
+  })),
+  {
+    name: 'quota of a track slug with a colon',
+    method: 'PUT',
+    path: '/v1/admin/tracks/a%3Ab/quota',
+    headers: {
+      Authorization: `Bearer ${ADMIN_TOKEN}`,
+      'Content-Type': 'application/json',
+    },
+    body: '{"max_allocated":1}',
+    status: 400,
+    code: 'VALIDATION_ERROR',
+    field: 'track',
+  },
 ];
 
 const CORPUS: readonly BadRequest[] = [...ENDPOINTS.flatMap(casesFor), ...GLOBAL_CASES];

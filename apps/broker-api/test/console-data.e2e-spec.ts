@@ -171,6 +171,21 @@ describe('console data endpoints (e2e, dynalite)', () => {
       duration_ms: 500,
     });
     expect((await get('/v1/admin/jobs/runs?job=sync&limit=1')).body.items).toHaveLength(1);
+    // A run still marked running whose lease lapsed long ago reads as lost, as by its id.
+    const dead = randomUUID();
+    await store.runs.save({
+      runId: dead,
+      job: 'cleanup',
+      status: 'running',
+      owner: 'w:dead',
+      triggeredBy: 'schedule',
+      startedAtMs: base - 3_600_000,
+    });
+    const cleanupRuns = (await get('/v1/admin/jobs/runs?job=cleanup')).body.items as {
+      run_id: string;
+      status: string;
+    }[];
+    expect(cleanupRuns.find((r) => r.run_id === dead)?.status).toBe('lost');
     expectProblem(await get('/v1/admin/jobs/runs?job=expiry'), 400, 'VALIDATION_ERROR');
     expectProblem(await get('/v1/admin/jobs/runs?job=sync&limit=51'), 400, 'VALIDATION_ERROR');
     const stats = await get('/v1/admin/stats', ADMIN_TOKEN);

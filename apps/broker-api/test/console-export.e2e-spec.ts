@@ -46,7 +46,7 @@ describe('sandbox CSV export (e2e, dynalite)', () => {
     expect(res.headers['content-disposition']).toMatch(
       /^attachment; filename="sandboxes-\d{8}T\d{6}Z\.csv"$/,
     );
-    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(res.body as string, { columns: true });
     expect(rows).toHaveLength(EXPORT_PAGE_SIZE + 37);
     const names = rows.map((r) => r['name']);
     expect(new Set(names).size).toBe(rows.length);
@@ -59,7 +59,7 @@ describe('sandbox CSV export (e2e, dynalite)', () => {
 
   it('quotes awkward text and neutralises formula cells', async () => {
     const res = await exportCsv('?status=quarantined');
-    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(res.body as string, { columns: true });
     expect(rows.map((r) => r['sandbox_id'])).toEqual([quarantinedId]);
     expect(rows[0]!['quarantine_reason']).toBe(
       `'=HYPERLINK("http://evil","x"), "quoted"\nnext line`,

@@ -19,6 +19,8 @@ export const EXIT = {
   UNREACHABLE: 7,
   /** 409 EXTENSION_LIMIT_REACHED: `extend` was refused, the lease stays as it is. */
   LIMIT_REACHED: 8,
+  /** 409 TRACK_QUOTA_EXCEEDED: the track holds as many sandboxes as its quota allows. */
+  TRACK_QUOTA_REACHED: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -50,6 +52,7 @@ function classify(p: BrokerProblem): [ExitCode, string] {
   if (p.code === 'NOT_SANDBOX_OWNER') return [EXIT.NOT_OWNER, 'not the owner'];
   if (p.code === 'SANDBOX_NOT_FOUND') return [EXIT.UNKNOWN_ID, 'unknown sandbox id'];
   if (p.code === 'EXTENSION_LIMIT_REACHED') return [EXIT.LIMIT_REACHED, 'extension limit reached'];
+  if (p.code === 'TRACK_QUOTA_EXCEEDED') return [EXIT.TRACK_QUOTA_REACHED, 'track quota reached'];
   if (p.status === 401 || p.status === 403) return [EXIT.BAD_TOKEN, 'bad token'];
   if (p.status === 400 || p.status === 413 || p.status === 414 || p.status === 422) {
     return [EXIT.BAD_INPUT, 'bad input'];

@@ -20,3 +20,5 @@ export * from './ports/sandbox-store';
 export * from './paging/opaque-cursor';
 export * from './ports/console-session-repository';
 export * from './ports/activity-stats-repository';
+export * from './quota/track-quota';
+export * from './ports/track-quota-repository';

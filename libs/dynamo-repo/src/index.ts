@@ -16,3 +16,4 @@ export * from './events';
 export * from './admin';
 export * from './migration';
 export * from './console';
+export * from './quota/dynamo-track-quotas';

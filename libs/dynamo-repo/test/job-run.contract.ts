@@ -147,5 +147,28 @@ export function jobRunContract(name: string, create: JobRunFactory): void {
       clock.advanceSeconds(2);
       expect(await runs.request(request('cleanup', clock.nowMs()))).toBe(true);
     });
+
+    it("lists a job's recent runs newest first, each once, bounded by the limit", async () => {
+      const clock = new FixedClock(T0);
+      const { runs, other } = await create(clock);
+      const saved: JobRunRecord[] = [0, 1, 2, 3].map((i) => ({
+        ...running,
+        runId: `2a2b2c2d-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        job: 'recent-job',
+        startedAtMs: T0 + i * 1000,
+      }));
+      for (const record of saved) await runs.save(record);
+      // A run moving to its outcome stays one entry, at its start time.
+      await runs.save({ ...saved[1]!, status: 'succeeded', finishedAtMs: T0 + 1500 });
+      await runs.save({ ...running, runId: '3a3b3c3d-0000-4000-8000-000000000000', job: 'other' });
+      const recent = await other.recent('recent-job', 10);
+      expect(recent.map((r) => r.runId)).toEqual([3, 2, 1, 0].map((i) => saved[i]!.runId));
+      expect(recent[2]?.status).toBe('succeeded');
+      expect((await other.recent('recent-job', 2)).map((r) => r.runId)).toEqual([
+        saved[3]!.runId,
+        saved[2]!.runId,
+      ]);
+      expect(await other.recent('no-such-job', 5)).toEqual([]);
+    });
   });
 }

@@ -6,6 +6,7 @@ export * from './limits/bounded';
 export * from './limits/pages';
 export * from './limits/token-bucket';
 export * from './pool-gauges/pool-gauges.job';
+export * from './quota-repair/quota-repair.job';
 export * from './runner/job';
 export * from './runner/leased-job-runner';
 export * from './stale-purge/stale-purge.job';

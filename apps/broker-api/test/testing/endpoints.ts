@@ -11,7 +11,9 @@ export type Auth = 'track' | 'admin' | 'metrics' | 'public';
 
 export interface Endpoint {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Other methods the same path serves (left out of the wrong-method cases). */
+  readonly sameRoute?: readonly string[];
   /** A well-formed path (ids need not exist). */
   readonly path: string;
   readonly auth: Auth;
@@ -25,7 +27,20 @@ export interface Endpoint {
   readonly paged?: boolean;
   /** The filter string of a cursor issued without filters (to forge well-formed cursors). */
   readonly cursorFilter?: string;
+  /** JSON bodies the endpoint refuses with 400 VALIDATION_ERROR naming `field`. */
+  readonly badBodies?: ReadonlyArray<{ label: string; body: unknown; field: string }>;
 }
+
+/** `PUT …/quota` bodies out of range or of the wrong shape. */
+const BAD_QUOTA_BODIES = [
+  { label: 'negative quota', body: { max_allocated: -1 }, field: 'max_allocated' },
+  { label: 'fractional quota', body: { max_allocated: 2.5 }, field: 'max_allocated' },
+  { label: 'huge quota', body: { max_allocated: 1e12 }, field: 'max_allocated' },
+  { label: 'quota as a string', body: { max_allocated: '5' }, field: 'max_allocated' },
+  { label: 'quota null', body: { max_allocated: null }, field: 'max_allocated' },
+  { label: 'quota missing', body: {}, field: 'max_allocated' },
+  { label: 'unknown body member', body: { max_allocated: 1, limit: 2 }, field: 'limit' },
+] as const;
 
 export const ENDPOINTS: readonly Endpoint[] = [
   {
@@ -86,6 +101,29 @@ export const ENDPOINTS: readonly Endpoint[] = [
     cursorFilter: 'status|*|',
   },
   { name: 'admin stats', method: 'GET', path: '/v1/admin/stats', auth: 'admin' },
+  // The console's reads (issue #14).
+  {
+    name: 'admin sandbox',
+    method: 'GET',
+    path: '/v1/admin/sandboxes/4711',
+    auth: 'admin',
+    withId: (id) => `/v1/admin/sandboxes/${id}`,
+  },
+  {
+    name: 'admin sandboxes export',
+    method: 'GET',
+    path: '/v1/admin/sandboxes/export.csv',
+    auth: 'admin',
+  },
+  {
+    name: 'admin allocation chart',
+    method: 'GET',
+    path: '/v1/admin/stats/allocations',
+    auth: 'admin',
+  },
+  { name: 'admin cleanup chart', method: 'GET', path: '/v1/admin/stats/cleanup', auth: 'admin' },
+  { name: 'admin tracks chart', method: 'GET', path: '/v1/admin/stats/tracks', auth: 'admin' },
+  { name: 'admin job runs', method: 'GET', path: '/v1/admin/jobs/runs', auth: 'admin' },
   { name: 'admin bulk delete', method: 'POST', path: '/v1/admin/bulk-delete', auth: 'admin' },
   { name: 'admin delete stale', method: 'POST', path: '/v1/admin/delete-stale', auth: 'admin' },
   ...(['retry-deletion', 'quarantine', 'force-release'] as const).map((action): Endpoint => ({
@@ -94,6 +132,23 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: `/v1/admin/sandboxes/4711/${action}`,
     auth: 'admin',
     withId: (id) => `/v1/admin/sandboxes/${id}/${action}`,
+  })),
+  {
+    name: 'admin track quotas',
+    method: 'GET',
+    path: '/v1/admin/tracks/quotas',
+    auth: 'admin',
+    paged: true,
+    cursorFilter: 'track-quotas',
+  },
+  ...(['PUT', 'GET', 'DELETE'] as const).map((method): Endpoint => ({
+    name: `admin track quota ${method}`,
+    method,
+    path: '/v1/admin/tracks/dns-lab/quota',
+    auth: 'admin',
+    sameRoute: ['PUT', 'GET', 'DELETE'].filter((m) => m !== method),
+    withId: (track) => `/v1/admin/tracks/${track}/quota`,
+    ...(method === 'PUT' ? { badBodies: BAD_QUOTA_BODIES } : {}),
   })),
   { name: 'metrics', method: 'GET', path: '/metrics', auth: 'metrics' },
   { name: 'liveness', method: 'GET', path: '/healthz', auth: 'public' },

@@ -21,6 +21,7 @@ export interface JobIntervals {
   readonly 'claim-repair': number;
   readonly 'pool-gauges': number;
   readonly 'track-stats': number;
+  readonly 'quota-repair': number;
 }
 
 /** Typed worker settings; built once from the environment by loadWorkerConfig. */
@@ -35,6 +36,8 @@ export interface WorkerConfig extends JobsConfig {
   /** How often to look for admin-triggered run requests; 0 = never. */
   readonly requestPollMs: number;
   readonly shutdownGraceMs: number;
+  /** How long a quota counter above its count must hold still before it is lowered. */
+  readonly quotaRepairSettleMs: number;
   readonly persistence: PersistenceConfig;
   /** The provider client's settings (the worker is the only process that calls the provider). */
   readonly csp: ProviderConfig;
@@ -76,9 +79,11 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
       'claim-repair': ms(parsed.CLAIM_REPAIR_INTERVAL_SEC),
       'pool-gauges': ms(parsed.POOL_GAUGES_INTERVAL_SEC),
       'track-stats': ms(parsed.TRACK_STATS_INTERVAL_SEC),
+      'quota-repair': ms(parsed.QUOTA_REPAIR_INTERVAL_SEC),
     },
     requestPollMs: parsed.JOB_REQUEST_POLL_MS,
     shutdownGraceMs: ms(parsed.SHUTDOWN_GRACE_SEC),
+    quotaRepairSettleMs: ms(parsed.QUOTA_REPAIR_SETTLE_SEC),
     ...jobs.config,
     persistence,
     csp: provider.config,

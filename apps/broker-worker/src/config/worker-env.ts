@@ -40,6 +40,13 @@ export class WorkerEnv extends ProviderEnv {
   /** Recount of sandboxes held per track (the console's tracks chart). */
   @envInt()
   TRACK_STATS_INTERVAL_SEC = 60;
+  /** Per-track quota counters recounted from the StatusIndex (QuotaRepairJob). */
+  @envInt()
+  QUOTA_REPAIR_INTERVAL_SEC = 60;
+
+  /** A counter above its count is lowered only after holding still this long. */
+  @envInt()
+  QUOTA_REPAIR_SETTLE_SEC = 10;
 
   /** How often the worker looks for admin-triggered run requests (0 = never). */
   @envInt(60_000, 0)

@@ -427,6 +427,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tracks/{track}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A track's quota and how many sandboxes it holds */
+        get: operations["TrackQuotasController_get"];
+        /**
+         * Set a track's quota (the most sandboxes it may hold at once)
+         * @description Creates the quota (201) or changes its limit (200). A new quota starts its counter at the track's allocated sandboxes counted now; the worker's quota-repair job corrects it within QUOTA_REPAIR_INTERVAL_SEC. Lowering the limit below `held` revokes nothing: new allocations are refused until enough are released. Every API task enforces a new quota within 5 s. One admin_action event `quota_set`.
+         */
+        put: operations["TrackQuotasController_put"];
+        post?: never;
+        /**
+         * Remove a track's quota (the track is unlimited again)
+         * @description One admin_action event `quota_deleted`.
+         */
+        delete: operations["TrackQuotasController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/tracks/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List track quotas (track order)
+         * @description Follow `cursor` for the next page.
+         */
+        get: operations["TrackQuotasController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/allocate": {
         parameters: {
             query?: never;
@@ -669,6 +714,8 @@ export interface components {
             errors?: components["schemas"]["ProblemFieldErrorDto"][];
             /** @description EXTENSION_LIMIT_REACHED only */
             limits?: components["schemas"]["ExtensionLimitsDto"];
+            /** @description TRACK_QUOTA_EXCEEDED only */
+            quota?: components["schemas"]["TrackQuotaFactsDto"];
             /** @description Equals the X-Request-ID response header */
             request_id: string;
             /**
@@ -688,6 +735,13 @@ export interface components {
             field: string;
             /** @example must be at most 128 characters */
             message: string;
+        };
+        PutQuotaBodyDto: {
+            /**
+             * @description The most sandboxes the track may hold at once; 0 closes the track
+             * @example 150
+             */
+            max_allocated: number;
         };
         QuarantineBodyDto: {
             /** @example account stuck at the provider */
@@ -790,6 +844,45 @@ export interface components {
             /** @description When the worker last recounted (null before its first recount) */
             as_of: string | null;
             tracks: components["schemas"]["TrackAllocationDto"][];
+        };
+        TrackQuotaDto: {
+            /**
+             * @description Sandboxes the track holds by its counter (allocations minus releases); the quota-repair job resets it to the true count after a crash between the counter and the sandbox write
+             * @example 42
+             */
+            held: number;
+            /**
+             * @description The most sandboxes the track may hold at once
+             * @example 150
+             */
+            max_allocated: number;
+            /**
+             * @description Instruqt track slug
+             * @example dns-basics
+             */
+            track: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            updated_at: string;
+        };
+        TrackQuotaFactsDto: {
+            /**
+             * @description Sandboxes the track holds by its counter
+             * @example 150
+             */
+            held: number;
+            /** @example 150 */
+            max_allocated: number;
+            /** @example dns-basics */
+            track: string;
+        };
+        TrackQuotaPageDto: {
+            count: number;
+            /** @description Null on the last page */
+            cursor: string | null;
+            quotas: components["schemas"]["TrackQuotaDto"][];
         };
     };
     responses: never;
@@ -1957,6 +2050,234 @@ export interface operations {
             };
         };
     };
+    TrackQuotasController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instruqt track slug, as sent in X-Instruqt-Track-ID */
+                track: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackQuotaDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (track slug) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description TRACK_NOT_FOUND (no quota) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TrackQuotasController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instruqt track slug, as sent in X-Instruqt-Track-ID */
+                track: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutQuotaBodyDto"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackQuotaDto"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackQuotaDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (track slug; max_allocated an integer 0…100000) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TrackQuotasController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Instruqt track slug, as sent in X-Instruqt-Track-ID */
+                track: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_ERROR (track slug) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description TRACK_NOT_FOUND (no quota) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TrackQuotasController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackQuotaPageDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR / INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     AllocationController_allocate: {
         parameters: {
             query?: never;
@@ -2020,7 +2341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description NO_SANDBOXES_AVAILABLE (Retry-After) */
+            /** @description NO_SANDBOXES_AVAILABLE (Retry-After), or TRACK_QUOTA_EXCEEDED (Retry-After; body `quota`: track, max_allocated, held) when the track holds as many sandboxes as its quota allows */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -15,6 +15,8 @@ export const DOMAIN_ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'SANDBOX_NOT_ALLOCATED',
   'EXTENSION_LIMIT_REACHED',
+  'TRACK_QUOTA_EXCEEDED',
+  'TRACK_NOT_FOUND',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -204,5 +206,35 @@ export class ExtensionLimitReachedError extends DomainError {
         `extensions, lease at most ${limits?.max_lease_hours} h from allocation)`,
     );
     this.problemFields = { limits };
+  }
+}
+
+/** What TRACK_QUOTA_EXCEEDED tells the caller (problem body member `quota`). */
+export interface TrackQuotaFacts {
+  readonly track: string;
+  readonly max_allocated: number;
+  readonly held: number;
+}
+
+/** The track holds as many sandboxes as its quota allows (distinct from an empty pool). */
+export class TrackQuotaExceededError extends DomainError {
+  readonly code = 'TRACK_QUOTA_EXCEEDED';
+  override readonly problemFields: { readonly quota: TrackQuotaFacts };
+
+  constructor(readonly quota: TrackQuotaFacts) {
+    super(
+      `Track '${quota.track}' holds ${quota.held} sandboxes, its quota allows ` +
+        `${quota.max_allocated}; retry when one is released`,
+    );
+    this.problemFields = { quota };
+  }
+}
+
+/** The track has no quota (GET or DELETE of an unknown track quota). */
+export class TrackNotFoundError extends DomainError {
+  readonly code = 'TRACK_NOT_FOUND';
+
+  constructor(readonly track: string) {
+    super(`Track '${track}' has no quota`);
   }
 }

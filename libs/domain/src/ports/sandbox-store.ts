@@ -6,6 +6,7 @@ import type { SandboxAdminRepository } from './sandbox-admin-repository';
 import type { SandboxEventLog } from './sandbox-event-log';
 import type { SandboxLifecycleRepository } from './sandbox-lifecycle-repository';
 import type { SandboxRepository, StoreHealth } from './sandbox-repository';
+import type { TrackQuotaRepository } from './track-quota-repository';
 
 /**
  * Everything the broker keeps, over one store: what `createDynamoStore` (libs/dynamo-repo) and
@@ -27,6 +28,8 @@ export interface SandboxStore extends StoreHealth {
   readonly sessions: ConsoleSessionRepository;
   /** Hourly allocation and cleanup counters, the per-track snapshot (console charts). */
   readonly activity: ActivityStatsRepository;
+  /** Per-track quotas: operator settings and the counters allocation and release keep. */
+  readonly quotas: TrackQuotaRepository;
   dispose(): Promise<void>;
 }
 

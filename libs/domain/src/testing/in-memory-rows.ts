@@ -4,8 +4,10 @@ import type { Page } from '../ports/page';
 import type { ProviderDiscrepancies } from '../ports/sandbox-admin-repository';
 import { nowSeconds, type Clock } from '../ports/clock';
 import type { EpochSeconds, Sandbox } from '../sandbox/sandbox';
-import type { SandboxStatus } from '../sandbox/sandbox-status';
+import type { TrackQuota } from '../quota/track-quota';
+import { SandboxStatus } from '../sandbox/sandbox-status';
 import { sourcesOf, type TransitionActor } from '../sandbox/transitions';
+import { releaseQuotaUnit } from './in-memory-track-quotas';
 
 /** A sandbox row as the store holds it, with the claim token it was allocated under. */
 export interface StoredRow {
@@ -59,6 +61,8 @@ export class InMemoryRows {
   readonly claims = new Map<string, StoredClaim>();
   /** The last complete sync's provider discrepancies (admin stats). */
   discrepancies: ProviderDiscrepancies | null = null;
+  /** Per-track quotas and their counters (InMemoryTrackQuotaRepository). */
+  readonly quotas = new Map<string, TrackQuota>();
 
   constructor(readonly clock: Clock) {}
 
@@ -93,6 +97,11 @@ export class InMemoryRows {
       change.sandboxId,
       claimToken === undefined ? { sandbox } : { sandbox, claimToken },
     );
+    // Leaving `allocated` ends a holding: its track's quota unit goes back in the same step
+    // (the DynamoDB TransitionWriter does this right after its write).
+    if (status === SandboxStatus.Allocated && change.to !== status && sandbox.trackName) {
+      releaseQuotaUnit(this, sandbox.trackName);
+    }
     return sandbox;
   }
 }

@@ -33,6 +33,7 @@ import {
   type SupersededCandidate,
 } from './in-memory-rows';
 import { ALL_SANDBOX_STATUSES, SandboxStatus } from '../sandbox/sandbox-status';
+import { acquireQuotaUnit } from './in-memory-track-quotas';
 
 export interface InMemorySandboxRepositoryOptions {
   readonly clock: Clock;
@@ -260,6 +261,9 @@ export class InMemorySandboxRepository implements SandboxRepository {
         row.sandbox.status === SandboxStatus.Available && row.sandbox.name.startsWith(prefix),
     );
     if (!candidate) throw new NoSandboxesAvailableError(prefix || undefined);
+    // A new holding takes a unit of the track's quota (TrackQuotaExceededError when full); a
+    // repeat returned above never does. Same step as the allocation, so both or neither.
+    if (request.trackName) acquireQuotaUnit(this.store, request.trackName);
     this.tokenSequence += 1;
     const token = `mem-${this.tokenSequence}-${nowMs}`;
     const sandbox = this.allocated(candidate.sandbox.sandboxId, request, token, request.trackName);

@@ -10,6 +10,7 @@ import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
 import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
 import { InMemoryRows } from './in-memory-rows';
 import { InMemorySandboxRepository } from './in-memory-sandbox.repository';
+import { InMemoryTrackQuotaRepository } from './in-memory-track-quotas';
 
 /** The in-memory store with its concrete parts (tests reach their helpers: seed, snapshot, …). */
 export interface InMemoryStore extends SandboxStore {
@@ -22,6 +23,7 @@ export interface InMemoryStore extends SandboxStore {
   readonly runs: InMemoryJobRunRepository;
   readonly sessions: InMemoryConsoleSessionRepository;
   readonly activity: InMemoryActivityStatsRepository;
+  readonly quotas: InMemoryTrackQuotaRepository;
 }
 
 /** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
@@ -44,6 +46,7 @@ export function createInMemoryStore(options: {
     runs: new InMemoryJobRunRepository(),
     sessions: new InMemoryConsoleSessionRepository(),
     activity,
+    quotas: new InMemoryTrackQuotaRepository(rows, clock),
     ping: () => Promise.resolve(),
     dispose: () => events.flush(),
   };

@@ -11,3 +11,4 @@ export * from './in-memory-store';
 export * from './in-memory-event-log';
 export * from './in-memory-console-session.repository';
 export * from './in-memory-activity-stats.repository';
+export * from './in-memory-track-quotas';

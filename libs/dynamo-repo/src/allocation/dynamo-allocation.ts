@@ -11,6 +11,7 @@ import {
   nowSeconds,
   type SandboxAllocationRepository,
   SandboxStatus,
+  type TrackQuotaCounter,
 } from '@broker/domain';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allocationSortKey, claimPk } from '../keys/item-keys';
@@ -21,6 +22,7 @@ import type { TransitionWriter } from '../transitions/transition-writer';
 import { fetchAvailableCandidates } from './candidate-source';
 import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
 import type { ClaimWrites, HeldClaim } from './claim-writes';
+import { withQuotaUnit } from './quota-unit';
 
 export interface DynamoAllocationOptions {
   readonly table: SandboxTable;
@@ -35,6 +37,8 @@ export interface DynamoAllocationOptions {
    * concurrent allocation and the next candidate is tried; for `broker_allocate_conflicts_total`.
    */
   readonly onContention?: () => void;
+  /** Per-track quotas: a new allocation holds one unit of its track's quota (quota-unit.ts). */
+  readonly quota?: TrackQuotaCounter;
 }
 
 type AttemptOutcome =
@@ -128,12 +132,27 @@ export class DynamoAllocation implements SandboxAllocationRepository {
     }
   }
 
+  /** Steps 3/4 under one unit of the track's quota; over quota the claim is dropped first. */
+  private allocateUnderClaim(
+    held: HeldClaim,
+    candidate: Candidate,
+    request: AllocationRequest,
+  ): Promise<AttemptOutcome> {
+    const refused = async (): Promise<void> => {
+      this.pool.giveBack(candidate);
+      await this.claims.drop(held);
+    };
+    return withQuotaUnit(this.options.quota, request.trackName || undefined, refused, () =>
+      this.takeUnderClaim(held, candidate, request),
+    );
+  }
+
   /**
    * Step 3/4 of the protocol: take `candidate` under the held claim; on a lost race point the
    * claim at the next candidate and try again. A sandbox is never written after the claim's
    * deadline; the claim itself may be extended, fenced by its token and deadline.
    */
-  private async allocateUnderClaim(
+  private async takeUnderClaim(
     initial: HeldClaim,
     first: Candidate,
     request: AllocationRequest,

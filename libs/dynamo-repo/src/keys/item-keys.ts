@@ -78,3 +78,13 @@ export function externalIndexKeys(
   const key = externalAccountKey(externalId);
   return key === null ? null : { external_pk: key, external_sk: sandboxId };
 }
+
+/** Per-track quota items: the counter (`QUOTA`) and its listing entry (`REG`). */
+export const TRACK_QUOTA_SK = 'QUOTA';
+export const TRACK_QUOTA_REGISTRY_SK = 'REG';
+/** TypeIndex partition listing every quota's registry entry (`type_sk` = the slug). */
+export const TRACK_QUOTA_TYPE_PK = 'TRACKQ';
+
+export function trackQuotaPk(track: string): string {
+  return `TRACKQ#${escapeKeyPart(track)}`;
+}

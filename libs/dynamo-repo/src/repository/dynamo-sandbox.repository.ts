@@ -14,6 +14,7 @@ import type {
   Sandbox,
   SandboxRepository,
   SandboxStatus,
+  TrackQuotaCounter,
 } from '@broker/domain';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClaimWrites } from '../allocation/claim-writes';
@@ -35,6 +36,8 @@ export interface DynamoSandboxRepositoryOptions {
   readonly candidatePool?: Partial<CandidatePoolOptions>;
   /** A candidate was lost to a concurrent allocation (`broker_allocate_conflicts_total`). */
   readonly onContention?: () => void;
+  /** Per-track quotas the allocation keeps (none: no quota is enforced). */
+  readonly quota?: TrackQuotaCounter;
   /** The store's one writer (a new one over `client` when absent). */
   readonly writer?: TransitionWriter;
 }
@@ -67,6 +70,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
       lease,
       ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
       ...(options.onContention ? { onContention: options.onContention } : {}),
+      ...(options.quota ? { quota: options.quota } : {}),
     });
     this.releases = new DynamoSandboxRelease(writer, this.reads);
     this.extensions = new DynamoSandboxExtension(table, this.reads, clock);

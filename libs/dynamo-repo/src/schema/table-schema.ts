@@ -6,6 +6,8 @@
  * - sandbox   PK `SBX#<sandboxId>`            SK `META`
  * - claim     PK `CLAIM#<studentId>#<idemKey>` SK `CLAIM`
  * - job lease PK `LEASE#<job>`                SK `LEASE`
+ * - quota     PK `TRACKQ#<slug>`                SK `QUOTA` (counter: max_allocated, held; no index keys)
+ *             PK `TRACKQ#<slug>`                SK `REG`   (listing entry, TypeIndex `TRACKQ` → slug)
  * - event     PK `EVT#<sandboxId>`             SK `<eventId>`   (per-sandbox history, newest first)
  *             PK `EVENT#<eventId>`             SK `EVENT`       (events not tied to one sandbox)
  *   and in TypeIndex `type_pk = EVT#<type>#<event shard>` → `type_sk = <eventId>` (global listing:
@@ -90,7 +92,7 @@ export const INDEXES = {
     partitionKey: 'type_pk',
     sortKey: 'type_sk',
     projection: 'ALL',
-    purpose: 'open allocation claims (repair job), event log newest first',
+    purpose: 'open allocation claims (repair job), event log newest first, track quotas',
   },
 } as const satisfies Record<string, IndexDefinition>;
 

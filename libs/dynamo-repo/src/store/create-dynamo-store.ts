@@ -13,6 +13,7 @@ import { DynamoSandboxEventLog } from '../events/dynamo-sandbox-event-log';
 import { DynamoJobLeaseRepository } from '../lifecycle/dynamo-job-lease.repository';
 import { DynamoJobRunRepository } from '../lifecycle/dynamo-job-run.repository';
 import { DynamoLifecycleRepository } from '../lifecycle/dynamo-lifecycle.repository';
+import { DynamoTrackQuotas } from '../quota/dynamo-track-quotas';
 import { DynamoSandboxRepository } from '../repository/dynamo-sandbox.repository';
 import { TransitionWriter } from '../transitions/transition-writer';
 
@@ -30,6 +31,8 @@ export interface DynamoStoreOptions {
   readonly candidatePool?: Partial<CandidatePoolOptions>;
   /** A candidate was lost to a concurrent allocation (`broker_allocate_conflicts_total`). */
   readonly onAllocationContention?: () => void;
+  /** How long a process trusts "track has no quota" (ms, default 5000; 0: always ask). */
+  readonly quotaPresenceTtlMs?: number;
 }
 
 /** The DynamoDB store, plus the document client its parts share. */
@@ -51,12 +54,22 @@ export function createDynamoStore(
   const { tableName, lease } = config;
   // One status writer for every part (sandboxes, lifecycle, admin).
   const writer = new TransitionWriter(lowLevelClientOf(client), tableName, clock);
+  const quotas = new DynamoTrackQuotas({
+    table: { client, fast: lowLevelClientOf(client), tableName },
+    clock,
+    ...(options.quotaPresenceTtlMs !== undefined
+      ? { presenceTtlMs: options.quotaPresenceTtlMs }
+      : {}),
+  });
+  // Every write that ends a holding gives its track's quota unit back.
+  writer.onLeftAllocated((track) => quotas.release(track));
   const sandboxes = new DynamoSandboxRepository({
     client,
     tableName,
     clock,
     lease,
     writer,
+    quota: quotas,
     ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
     ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
   });
@@ -72,6 +85,7 @@ export function createDynamoStore(
     runs: new DynamoJobRunRepository({ client, tableName, clock }),
     sessions: new DynamoConsoleSessionRepository({ client, tableName }),
     activity,
+    quotas,
     ping: () => sandboxes.ping(),
     dispose: async () => {
       await events.flush();

@@ -3,7 +3,7 @@ import {
   type EpochSeconds,
   InvalidTransitionError,
   nowSeconds,
-  type SandboxStatus,
+  SandboxStatus,
   sourcesOf,
   type TransitionActor,
 } from '@broker/domain';
@@ -48,11 +48,23 @@ export interface StatusChange {
  * Sent as a low-level command on the hot-path client (middleware resolved once per type).
  */
 export class TransitionWriter {
+  private leftAllocated: ((track: string) => Promise<void>) | null = null;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Called after every successful write that moved a row with a track out of `allocated`
+   * (student release, expiry, force release, quarantine, orphan repair): the track's quota
+   * unit goes back (`store.quotas.release`). Its errors are swallowed: the write is done, and a
+   * unit not given back is corrected by the quota-repair job.
+   */
+  onLeftAllocated(listener: (track: string) => Promise<void>): void {
+    this.leftAllocated = listener;
+  }
 
   /**
    * The row's attributes after (`ALL_NEW`), before (`UPDATED_OLD`) or `{}`; null when the
@@ -61,6 +73,37 @@ export class TransitionWriter {
    */
   async apply(change: StatusChange): Promise<Record<string, unknown> | null> {
     const sources = this.sourcesFor(change);
+    const requested = change.returnValues ?? 'NONE';
+    // A write that may leave `allocated` reads the new row to learn the old status and track
+    // (`status_before`, `track_name`). UPDATED_OLD (sync, never from allocated) is not watched.
+    const watched =
+      this.leftAllocated !== null &&
+      requested !== 'UPDATED_OLD' &&
+      change.to !== SandboxStatus.Allocated &&
+      sources.includes(SandboxStatus.Allocated);
+    const returnValues = watched ? 'ALL_NEW' : requested;
+    const row = await this.send(change, sources, returnValues);
+    if (watched && row) await this.notifyLeftAllocated(row);
+    return row && requested === 'NONE' ? {} : row;
+  }
+
+  private async notifyLeftAllocated(row: Record<string, unknown>): Promise<void> {
+    const track = row['track_name'];
+    if (row['status_before'] !== SandboxStatus.Allocated || typeof track !== 'string' || !track) {
+      return;
+    }
+    try {
+      await this.leftAllocated?.(track);
+    } catch {
+      // Drift, not failure: the quota-repair job recounts the track's counter.
+    }
+  }
+
+  private async send(
+    change: StatusChange,
+    sources: readonly SandboxStatus[],
+    returnValues: NonNullable<StatusChange['returnValues']>,
+  ): Promise<Record<string, unknown> | null> {
     const statusValues: Record<string, unknown> = {};
     sources.forEach((status, i) => (statusValues[`:from${i}`] = status));
     const statusCondition =
@@ -80,7 +123,6 @@ export class TransitionWriter {
       ...(change.set ? [change.set] : []),
     ];
     const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
-    const returnValues = change.returnValues ?? 'NONE';
     const sent = this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,

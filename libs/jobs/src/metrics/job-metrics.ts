@@ -6,6 +6,7 @@ import {
 } from '@broker/domain';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ClaimRepairResult } from '../claim-repair/claim-repair.job';
+import type { QuotaRepairResult } from '../quota-repair/quota-repair.job';
 import type { CleanupAttemptOutcome, CleanupResult } from '../cleanup/cleanup.job';
 import type { ExpiryResult } from '../expiry/expiry.job';
 import type { PoolCounts } from '../pool-gauges/pool-gauges.job';
@@ -114,6 +115,11 @@ function createJobMetricSet(registry: Registry) {
     claimsRepaired: counter('broker_claim_repair_total', 'Open allocation claims repaired', [
       'outcome',
     ]),
+    quotasRepaired: counter(
+      'broker_quota_repair_total',
+      'Per-track quota counters checked and corrected',
+      ['outcome'],
+    ),
   };
 }
 
@@ -226,9 +232,21 @@ export class JobMetrics {
           for (const [key, n] of Object.entries(r)) this.m.claimsRepaired.inc({ outcome: key }, n);
         return;
       }
+      case 'quota-repair': {
+        const r = result as QuotaRepairResult | undefined;
+        if (r)
+          for (const [key, n] of Object.entries(r) as [string, number][]) {
+            this.m.quotasRepaired.inc({ outcome: key }, n);
+          }
+        return;
+      }
       case 'pool-gauges':
         // Pool gauges belong to the process's own registry (worker, API): see onPoolCounts.
         this.onPoolCounts?.(result as PoolCounts | undefined);
+        return;
+      case 'track-stats':
+        // Only the generic job series (runs, duration, last success): the counts are the
+        // console's snapshot item, not a metric.
         return;
     }
   }

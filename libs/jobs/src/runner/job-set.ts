@@ -8,6 +8,7 @@ import {
 import { ExpiryJob } from '../expiry/expiry.job';
 import { TokenBucket } from '../limits/token-bucket';
 import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
+import { QuotaRepairJob } from '../quota-repair/quota-repair.job';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
 import { TrackStatsJob } from '../track-stats/track-stats.job';
@@ -20,13 +21,18 @@ import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-jo
  * `activity` (chart counters, track snapshot) and `runs` (records of scheduled sync/cleanup
  * runs) are optional: without them nothing is counted or recorded.
  */
-export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'> &
+export type JobStorage = Pick<
+  SandboxStore,
+  'sandboxes' | 'lifecycle' | 'leases' | 'events' | 'quotas'
+> &
   Partial<Pick<SandboxStore, 'activity' | 'runs'>>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
   readonly staleGraceSeconds: number;
   readonly cleanup: CleanupOptions & { readonly ratePerSec: number };
+  /** QuotaRepairJob's settle time (ms); its default when absent. */
+  readonly quotaRepairSettleMs?: number;
 }
 
 export interface JobSetDeps {
@@ -96,6 +102,12 @@ export class JobSet {
         activity: storage.activity ?? { writeTrackSnapshot: () => Promise.resolve() },
         clock,
       }),
+      'quota-repair': new QuotaRepairJob(
+        { quotas: storage.quotas, logger, events },
+        settings.quotaRepairSettleMs !== undefined
+          ? { settleMs: settings.quotaRepairSettleMs }
+          : {},
+      ),
     };
     this.records = {
       activity: storage.activity,

@@ -7,6 +7,7 @@ export const JOB_NAMES = [
   'claim-repair',
   'pool-gauges',
   'track-stats',
+  'quota-repair',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -28,6 +28,8 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   STORE_UNAVAILABLE: { status: 503, retryAfter: 5 },
   SANDBOX_NOT_ALLOCATED: { status: 409 },
   EXTENSION_LIMIT_REACHED: { status: 409 },
+  TRACK_QUOTA_EXCEEDED: { status: 409, retryAfter: 30 },
+  TRACK_NOT_FOUND: { status: 404 },
 };
 
 /** Default `code` for an HTTP status when the error did not name one. */
@@ -76,6 +78,8 @@ export interface ProblemDetails {
   readonly retry_after?: number;
   /** EXTENSION_LIMIT_REACHED: the configured extension limits and the count used. */
   readonly limits?: Readonly<Record<string, number>>;
+  /** TRACK_QUOTA_EXCEEDED: `{ track, max_allocated, held }`. */
+  readonly quota?: Readonly<Record<string, string | number>>;
 }
 
 /** One invalid input: the field (body property, query parameter or header name) and why. */

@@ -22,6 +22,17 @@ class ExtensionLimitsDto {
   extension_count!: number;
 }
 
+class TrackQuotaFactsDto {
+  @ApiProperty({ example: 'dns-basics' })
+  track!: string;
+
+  @ApiProperty({ example: 150 })
+  max_allocated!: number;
+
+  @ApiProperty({ example: 150, description: 'Sandboxes the track holds by its counter' })
+  held!: number;
+}
+
 /** RFC 9457 problem details (`application/problem+json`), the body of every error. */
 export class ProblemDto {
   @ApiProperty({ example: 'https://sandbox-broker.dev/problems/no-sandboxes-available' })
@@ -53,4 +64,10 @@ export class ProblemDto {
     description: 'EXTENSION_LIMIT_REACHED only',
   })
   limits?: ExtensionLimitsDto;
+
+  @ApiPropertyOptional({
+    type: () => TrackQuotaFactsDto,
+    description: 'TRACK_QUOTA_EXCEEDED only',
+  })
+  quota?: TrackQuotaFactsDto;
 }

@@ -22,6 +22,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '@broker/auth';
 import {
+  isFinalJobRunStatus,
   JobAlreadyRunningError,
   JobFailedError,
   JobNotPickedUpError,
@@ -116,7 +117,13 @@ export class AdminJobsController {
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_ERROR (job, limit)' })
   async listRuns(@Query() query: ListRunsQueryDto): Promise<JobRunListDto> {
     const runs = await this.runs.recent(query.job, query.limit ?? DEFAULT_RUNS_LIMIT);
-    return { items: runs.map((run) => toJobRunResponse(run)) };
+    // Runs still pending or running are read as GET /jobs/runs/{id} reads them (expired, lost).
+    const views = await Promise.all(
+      runs.map(async (run) =>
+        isFinalJobRunStatus(run.status) ? run : ((await this.requests.status(run.runId)) ?? run),
+      ),
+    );
+    return { items: views.map((run) => toJobRunResponse(run)) };
   }
 
   @Get('jobs/runs/:runId')

@@ -20,11 +20,9 @@ import {
 } from '@broker/domain';
 import { forEachBounded, purgeStaleRows } from '@broker/jobs';
 
-/** Who asked: the admin token's name and the request id, for the event log. */
-export interface AdminActor {
-  readonly tokenName: string;
-  readonly requestId: string | undefined;
-}
+import type { AdminActor } from '../../common/admin-actor';
+
+export type { AdminActor };
 
 export type RepairAction = 'retry-deletion' | 'quarantine' | 'force-release';
 

@@ -81,7 +81,12 @@ export class AllocationController {
     description: 'The allocation the student already has',
   })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'MISSING_SANDBOX_ID / VALIDATION_ERROR' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'NO_SANDBOXES_AVAILABLE (Retry-After)' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'NO_SANDBOXES_AVAILABLE (Retry-After), or TRACK_QUOTA_EXCEEDED (Retry-After; body `quota`: ' +
+      'track, max_allocated, held) when the track holds as many sandboxes as its quota allows',
+  })
   @ApiForbiddenResponse({
     type: ProblemDto,
     description: 'TRACK_NOT_ALLOWED: the token is bound to other track slugs',
