@@ -18,3 +18,6 @@ export * from './ports/job-run-repository';
 export * from './ports/sandbox-admin-repository';
 export * from './ports/sandbox-store';
 export * from './paging/opaque-cursor';
+export * from './reservation/reservation';
+export * from './reservation/capacity';
+export * from './ports/reservation-repository';

@@ -15,3 +15,4 @@ export * from './lifecycle';
 export * from './events';
 export * from './admin';
 export * from './migration';
+export * from './reservations';

@@ -15,6 +15,10 @@ export const DOMAIN_ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'SANDBOX_NOT_ALLOCATED',
   'EXTENSION_LIMIT_REACHED',
+  'INSUFFICIENT_CAPACITY',
+  'RESERVATION_NOT_FOUND',
+  'RESERVATION_NOT_ACTIVE',
+  'INVALID_RESERVATION_WINDOW',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -204,5 +208,63 @@ export class ExtensionLimitReachedError extends DomainError {
         `extensions, lease at most ${limits?.max_lease_hours} h from allocation)`,
     );
     this.problemFields = { limits };
+  }
+}
+
+/** The stock, less what live reservations still hold, does not cover the requested count. */
+export class InsufficientCapacityError extends DomainError {
+  readonly code = 'INSUFFICIENT_CAPACITY';
+  override readonly problemFields: {
+    readonly shortfall: number;
+    readonly available: number;
+    readonly committed: number;
+    readonly requested: number;
+  };
+
+  constructor(check: {
+    readonly stock: number;
+    readonly committed: number;
+    readonly requested: number;
+    readonly shortfall: number;
+  }) {
+    super(
+      `Not enough sandboxes: ${check.requested} requested, ${check.stock} in stock, ` +
+        `${check.committed} held by other reservations (short by ${check.shortfall})`,
+    );
+    this.problemFields = {
+      shortfall: check.shortfall,
+      available: check.stock,
+      committed: check.committed,
+      requested: check.requested,
+    };
+  }
+}
+
+export class ReservationNotFoundError extends DomainError {
+  readonly code = 'RESERVATION_NOT_FOUND';
+
+  constructor(readonly reservationId: string) {
+    super(`Reservation ${reservationId} not found`);
+  }
+}
+
+/** A cancelled or ended reservation cannot be resized (or an ended one cancelled). */
+export class ReservationNotActiveError extends DomainError {
+  readonly code = 'RESERVATION_NOT_ACTIVE';
+
+  constructor(
+    readonly reservationId: string,
+    readonly status: string,
+  ) {
+    super(`Reservation ${reservationId} is ${status}`);
+  }
+}
+
+/** A window that ends before it starts or lies wholly in the past (400). */
+export class InvalidReservationWindowError extends DomainError {
+  readonly code = 'INVALID_RESERVATION_WINDOW';
+
+  constructor(reason: string) {
+    super(reason);
   }
 }

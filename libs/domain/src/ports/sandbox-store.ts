@@ -4,6 +4,10 @@ import type { SandboxAdminRepository } from './sandbox-admin-repository';
 import type { SandboxEventLog } from './sandbox-event-log';
 import type { SandboxLifecycleRepository } from './sandbox-lifecycle-repository';
 import type { SandboxRepository, StoreHealth } from './sandbox-repository';
+import type {
+  ReservationLifecycleRepository,
+  ReservationRepository,
+} from './reservation-repository';
 
 /**
  * Everything the broker keeps, over one store: what `createDynamoStore` (libs/dynamo-repo) and
@@ -21,6 +25,9 @@ export interface SandboxStore extends StoreHealth {
   readonly events: SandboxEventLog;
   readonly leases: JobLeaseRepository;
   readonly runs: JobRunRepository;
+  /** Class reservations: bookings with their capacity check, and the reservation job's writes. */
+  readonly reservations: ReservationRepository;
+  readonly reservationLifecycle: ReservationLifecycleRepository;
   dispose(): Promise<void>;
 }
 

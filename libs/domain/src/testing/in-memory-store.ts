@@ -7,6 +7,7 @@ import { InMemoryJobLeaseRepository } from './in-memory-job-lease.repository';
 import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
 import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
 import { InMemoryRows } from './in-memory-rows';
+import { InMemoryReservations } from './in-memory-reservations';
 import { InMemorySandboxRepository } from './in-memory-sandbox.repository';
 
 /** The in-memory store with its concrete parts (tests reach their helpers: seed, snapshot, …). */
@@ -18,6 +19,8 @@ export interface InMemoryStore extends SandboxStore {
   readonly events: InMemorySandboxEventLog;
   readonly leases: InMemoryJobLeaseRepository;
   readonly runs: InMemoryJobRunRepository;
+  readonly reservations: InMemoryReservations;
+  readonly reservationLifecycle: InMemoryReservations;
 }
 
 /** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
@@ -29,6 +32,7 @@ export function createInMemoryStore(options: {
   const rows = new InMemoryRows(clock);
   const sandboxes = new InMemorySandboxRepository({ clock, lease, rows });
   const events = new InMemorySandboxEventLog(clock);
+  const reservations = new InMemoryReservations(rows, clock);
   return {
     rows,
     sandboxes,
@@ -37,6 +41,8 @@ export function createInMemoryStore(options: {
     events,
     leases: new InMemoryJobLeaseRepository(clock),
     runs: new InMemoryJobRunRepository(),
+    reservations,
+    reservationLifecycle: reservations,
     ping: () => Promise.resolve(),
     dispose: () => events.flush(),
   };

@@ -9,3 +9,4 @@ export * from './in-memory-rows';
 export * from './in-memory-admin.repository';
 export * from './in-memory-store';
 export * from './in-memory-event-log';
+export * from './in-memory-reservations';

@@ -24,6 +24,7 @@ import { DynamoClaimRepair } from '../claims/dynamo-claim-repair';
 import { lowLevelClientOf } from '../client/document-client';
 import { DynamoSandboxReads, type SandboxTable } from '../pool/dynamo-sandbox-reads';
 import { DynamoSandboxRelease } from '../release/dynamo-sandbox-release';
+import type { EarmarkedDraw } from '../reservations/earmarked-draw';
 import { DynamoProviderSync } from '../sync/dynamo-provider-sync';
 import { TransitionWriter } from '../transitions/transition-writer';
 
@@ -37,6 +38,8 @@ export interface DynamoSandboxRepositoryOptions {
   readonly onContention?: () => void;
   /** The store's one writer (a new one over `client` when absent). */
   readonly writer?: TransitionWriter;
+  /** Class allocations draw from their reservation's earmarked set first. */
+  readonly earmarked?: EarmarkedDraw;
 }
 
 /**
@@ -67,6 +70,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
       lease,
       ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
       ...(options.onContention ? { onContention: options.onContention } : {}),
+      ...(options.earmarked ? { earmarked: options.earmarked } : {}),
     });
     this.releases = new DynamoSandboxRelease(writer, this.reads);
     this.extensions = new DynamoSandboxExtension(table, this.reads, clock);

@@ -13,6 +13,9 @@ import { DynamoJobRunRepository } from '../lifecycle/dynamo-job-run.repository';
 import { DynamoLifecycleRepository } from '../lifecycle/dynamo-lifecycle.repository';
 import { DynamoSandboxRepository } from '../repository/dynamo-sandbox.repository';
 import { TransitionWriter } from '../transitions/transition-writer';
+import { DynamoReservationLifecycle } from '../reservations/dynamo-reservation-lifecycle';
+import { DynamoReservations } from '../reservations/dynamo-reservations';
+import { EarmarkedDraw } from '../reservations/earmarked-draw';
 
 /** Where the table is and the lease rules (the platform's PersistenceConfig has this shape). */
 export interface DynamoStoreConfig extends DocumentClientConfig {
@@ -28,6 +31,8 @@ export interface DynamoStoreOptions {
   readonly candidatePool?: Partial<CandidatePoolOptions>;
   /** A candidate was lost to a concurrent allocation (`broker_allocate_conflicts_total`). */
   readonly onAllocationContention?: () => void;
+  /** How old the allocation path's copy of the reservation ledger may get (ms, default 5000). */
+  readonly reservationRefreshMs?: number;
 }
 
 /** The DynamoDB store, plus the document client its parts share. */
@@ -49,12 +54,19 @@ export function createDynamoStore(
   const { tableName, lease } = config;
   // One status writer for every part (sandboxes, lifecycle, admin).
   const writer = new TransitionWriter(lowLevelClientOf(client), tableName, clock);
+  const table = { client, fast: lowLevelClientOf(client), tableName };
+  const earmarked = new EarmarkedDraw(table, clock, {
+    ...(options.reservationRefreshMs !== undefined
+      ? { refreshMs: options.reservationRefreshMs }
+      : {}),
+  });
   const sandboxes = new DynamoSandboxRepository({
     client,
     tableName,
     clock,
     lease,
     writer,
+    earmarked,
     ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
     ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
   });
@@ -67,6 +79,8 @@ export function createDynamoStore(
     events,
     leases: new DynamoJobLeaseRepository({ client, tableName, clock }),
     runs: new DynamoJobRunRepository({ client, tableName, clock }),
+    reservations: new DynamoReservations(table, clock),
+    reservationLifecycle: new DynamoReservationLifecycle(table, writer, clock),
     ping: () => sandboxes.ping(),
     dispose: async () => {
       await events.flush();

@@ -28,6 +28,10 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   STORE_UNAVAILABLE: { status: 503, retryAfter: 5 },
   SANDBOX_NOT_ALLOCATED: { status: 409 },
   EXTENSION_LIMIT_REACHED: { status: 409 },
+  INSUFFICIENT_CAPACITY: { status: 409 },
+  RESERVATION_NOT_FOUND: { status: 404 },
+  RESERVATION_NOT_ACTIVE: { status: 409 },
+  INVALID_RESERVATION_WINDOW: { status: 400 },
 };
 
 /** Default `code` for an HTTP status when the error did not name one. */
@@ -76,6 +80,11 @@ export interface ProblemDetails {
   readonly retry_after?: number;
   /** EXTENSION_LIMIT_REACHED: the configured extension limits and the count used. */
   readonly limits?: Readonly<Record<string, number>>;
+  /** INSUFFICIENT_CAPACITY: how many sandboxes are missing, and the figures behind it. */
+  readonly shortfall?: number;
+  readonly available?: number;
+  readonly committed?: number;
+  readonly requested?: number;
 }
 
 /** One invalid input: the field (body property, query parameter or header name) and why. */
