@@ -14,3 +14,4 @@ export * from './runner/job-set';
 export * from './runner/run-tracker';
 export * from './trigger';
 export * from './events/job-events';
+export * from './reservations/reservation.job';

@@ -20,6 +20,7 @@ export interface JobIntervals {
   readonly 'stale-purge': number;
   readonly 'claim-repair': number;
   readonly 'pool-gauges': number;
+  readonly reservations: number;
 }
 
 /** Typed worker settings; built once from the environment by loadWorkerConfig. */
@@ -74,6 +75,7 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
       'stale-purge': ms(parsed.STALE_PURGE_INTERVAL_SEC),
       'claim-repair': ms(parsed.CLAIM_REPAIR_INTERVAL_SEC),
       'pool-gauges': ms(parsed.POOL_GAUGES_INTERVAL_SEC),
+      reservations: ms(parsed.RESERVATIONS_INTERVAL_SEC),
     },
     requestPollMs: parsed.JOB_REQUEST_POLL_MS,
     shutdownGraceMs: ms(parsed.SHUTDOWN_GRACE_SEC),

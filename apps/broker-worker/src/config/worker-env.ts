@@ -37,6 +37,10 @@ export class WorkerEnv extends ProviderEnv {
   @envInt()
   POOL_GAUGES_INTERVAL_SEC = 30;
 
+  /** Reservations: earmark at lead time, top up, give back unclaimed at release time and end. */
+  @envInt()
+  RESERVATIONS_INTERVAL_SEC = 15;
+
   /** How often the worker looks for admin-triggered run requests (0 = never). */
   @envInt(60_000, 0)
   JOB_REQUEST_POLL_MS = 2000;

@@ -3,7 +3,7 @@ import {
   type EpochSeconds,
   InvalidTransitionError,
   nowSeconds,
-  type SandboxStatus,
+  SandboxStatus,
   sourcesOf,
   type TransitionActor,
 } from '@broker/domain';
@@ -79,7 +79,12 @@ export class TransitionWriter {
       'status_before = #status',
       ...(change.set ? [change.set] : []),
     ];
-    const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
+    // Leaving `reserved` always leaves the reservation's earmarked list (its TypeIndex entry).
+    const removed = new Set(change.remove ?? []);
+    if (change.to !== SandboxStatus.Reserved && sources.includes(SandboxStatus.Reserved)) {
+      removed.add('type_pk').add('type_sk');
+    }
+    const remove = removed.size ? ` REMOVE ${[...removed].join(', ')}` : '';
     const returnValues = change.returnValues ?? 'NONE';
     const sent = this.client.send(
       new UpdateItemCommand({

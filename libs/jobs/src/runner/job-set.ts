@@ -10,11 +10,13 @@ import { TokenBucket } from '../limits/token-bucket';
 import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
+import { NoReservationsJob, ReservationJob } from '../reservations/reservation.job';
 import type { Job, JobLogger, JobName } from './job';
 import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-job-runner';
 
 /** The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`). */
-export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'>;
+export type JobStorage = Pick<SandboxStore, 'sandboxes' | 'lifecycle' | 'leases' | 'events'> &
+  Partial<Pick<SandboxStore, 'reservationLifecycle'>>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
@@ -83,6 +85,14 @@ export class JobSet {
       ),
       'claim-repair': new ClaimRepairJob({ pool, clock, logger, events }),
       'pool-gauges': new PoolGaugesJob({ pool }),
+      reservations: storage.reservationLifecycle
+        ? new ReservationJob({
+            reservations: storage.reservationLifecycle,
+            clock,
+            logger,
+            events,
+          })
+        : new NoReservationsJob(),
     };
   }
 

@@ -6,6 +6,7 @@ export const JOB_NAMES = [
   'stale-purge',
   'claim-repair',
   'pool-gauges',
+  'reservations',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
