@@ -91,8 +91,7 @@ export function forecastWindows(input: {
     .filter(({ outstanding }) => outstanding > 0)
     .sort(
       (a, b) =>
-        a.hold.startsAt - b.hold.startsAt ||
-        (a.hold.reservationId < b.hold.reservationId ? -1 : 1),
+        a.hold.startsAt - b.hold.startsAt || (a.hold.reservationId < b.hold.reservationId ? -1 : 1),
     );
   let cumulative = 0;
   return live.map(({ hold, outstanding }) => {

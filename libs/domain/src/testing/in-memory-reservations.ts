@@ -91,7 +91,8 @@ export class InMemoryReservations
   list(query: ListReservationsQuery): Promise<Page<Reservation>> {
     const filter = `reservations|${query.track ?? ''}|${query.status ?? ''}`;
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, filter);
-    if (after !== null && typeof after !== 'string') return Promise.reject(new InvalidCursorError());
+    if (after !== null && typeof after !== 'string')
+      return Promise.reject(new InvalidCursorError());
     const keyOf = (r: StoredReservation) =>
       `${String(r.hold.startsAt).padStart(10, '0')}#${r.hold.reservationId}`;
     const matching = [...this.reservations.values()]

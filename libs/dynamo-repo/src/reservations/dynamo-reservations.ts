@@ -136,7 +136,9 @@ export class DynamoReservations implements ReservationRepository {
         IndexName: INDEXES.type.name,
         KeyConditionExpression: 'type_pk = :pk',
         ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-        ...(query.status !== undefined ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ...(query.status !== undefined
+          ? { ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
         Limit: Math.max(1, query.limit),
@@ -147,9 +149,7 @@ export class DynamoReservations implements ReservationRepository {
       (page.Items ?? []).map(async (item) => {
         const id = String(item['reservation_id']);
         const held =
-          item['status'] === 'confirmed'
-            ? await countEarmarked(this.table, earmarkTypePk(id))
-            : 0;
+          item['status'] === 'confirmed' ? await countEarmarked(this.table, earmarkTypePk(id)) : 0;
         return toReservation(item, held);
       }),
     );
@@ -172,7 +172,9 @@ export class DynamoReservations implements ReservationRepository {
       if (hold.status === 'ended') throw new ReservationNotActiveError(reservationId, 'ended');
       if (hold.status === 'cancelled') return null;
       return () =>
-        Promise.resolve(new Map(snapshot.holds).set(reservationId, { ...hold, status: 'cancelled' }));
+        Promise.resolve(
+          new Map(snapshot.holds).set(reservationId, { ...hold, status: 'cancelled' }),
+        );
     });
     await this.updateItem(reservationId, 'SET #status = :cancelled, cancelled_by = :by', {
       condition: '#status = :confirmed',

@@ -1,4 +1,9 @@
-import { type AllocationRequest, type Clock, holdServes, type ReservationHold } from '@broker/domain';
+import {
+  type AllocationRequest,
+  type Clock,
+  holdServes,
+  type ReservationHold,
+} from '@broker/domain';
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { toAttributeMap } from '../client/attribute-map';

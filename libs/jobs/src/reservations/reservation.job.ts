@@ -8,7 +8,13 @@ import {
   SandboxStatus,
 } from '@broker/domain';
 import { recordJobTransition } from '../events/job-events';
-import { errorText, silentJobLogger, type Job, type JobContext, type JobLogger } from '../runner/job';
+import {
+  errorText,
+  silentJobLogger,
+  type Job,
+  type JobContext,
+  type JobLogger,
+} from '../runner/job';
 
 export interface ReservationJobResult {
   holds: number;
