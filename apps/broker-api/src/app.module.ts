@@ -24,6 +24,7 @@ import { HealthModule } from './modules/health/health.module';
 import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.module';
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
+import { ReservationsModule } from './modules/reservations/reservations.module';
 
 export interface AppModuleOptions {
   /** Tests may swap the store or the clock; production uses DynamoDB and the system clock. */
@@ -72,6 +73,7 @@ export class AppModule {
         AdminJobsModule.forRoot(config),
         AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
         EventsModule,
+        ReservationsModule.forRoot(config.reservations),
         HealthModule,
         MetricsModule.forRoot(config, metrics),
         RateLimitModule.forRoot(config),

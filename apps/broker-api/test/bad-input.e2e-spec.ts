@@ -37,10 +37,14 @@ function casesFor(e: Endpoint): BadRequest[] {
   const add = (c: Omit<BadRequest, 'method' | 'path'> & { method?: string; path?: string }) =>
     cases.push({ method: e.method, path: e.path, ...c, name: `${e.name}: ${c.name}` });
 
-  for (const method of ['PUT', 'DELETE', 'PATCH']) {
+  for (const method of ['PUT', 'DELETE', 'PATCH'].filter((m) => !e.otherMethods?.includes(m))) {
     add({ name: `method ${method}`, method, headers: validHeaders(e), status: [404, 405] });
   }
-  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing`, status: 404 });
+  add({
+    name: 'unknown sub-path',
+    path: `${e.path}/no-such-thing`,
+    status: e.idRoutesBelow ? [401, 404] : 404,
+  });
   add({
     name: 'headers over 16 KiB',
     rawHeaderLines: [`X-Padding: ${'p'.repeat(20_000)}`],
@@ -257,6 +261,16 @@ function casesFor(e: Endpoint): BadRequest[] {
     ] as const) {
       add({ name: label, path: `${e.path}?${query}`, headers, status: 400 });
     }
+  }
+
+  for (const [label, body, status, code] of e.badBodies ?? []) {
+    add({
+      name: `body: ${label}`,
+      headers: { ...validHeaders(e), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      status,
+      code,
+    });
   }
 
   if (e.cursorFilter !== undefined) {

@@ -262,7 +262,7 @@ export function describeReservationContract(engine: string, factory: Reservation
       await expect(h.store.reservations.resize(r.reservationId, 3)).rejects.toMatchObject({
         code: 'RESERVATION_NOT_ACTIVE',
       });
-      await expect(h.store.reservations.cancel('nope')).rejects.toMatchObject({
+      await expect(h.store.reservations.cancel('nope', 'ops')).rejects.toMatchObject({
         code: 'RESERVATION_NOT_FOUND',
       });
       await expect(h.store.reservations.resize('nope', 1)).rejects.toMatchObject({

@@ -55,8 +55,16 @@ export interface ApiConfig {
   readonly lease: TrackLeaseConfig;
   /** Self-extension: step, how many, and the longest lease an extension may reach. */
   readonly extension: ExtensionPolicy;
+  /** Class reservations: lead time, default release of unclaimed seats, forecast horizon. */
+  readonly reservations: ReservationSettings;
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
+}
+
+export interface ReservationSettings {
+  readonly leadSeconds: number;
+  readonly releaseUnclaimedAfterSeconds: number;
+  readonly forecastSeconds: number;
 }
 
 export const API_CONFIG = Symbol.for('broker.ApiConfig');
@@ -168,6 +176,11 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       stepSeconds: parsed.EXTENSION_STEP_MINUTES * 60,
       maxCount: parsed.EXTENSION_MAX_COUNT,
       maxLeaseSeconds: parsed.EXTENSION_MAX_LEASE_HOURS * 3600,
+    },
+    reservations: {
+      leadSeconds: parsed.RESERVATION_LEAD_MINUTES * 60,
+      releaseUnclaimedAfterSeconds: parsed.RESERVATION_RELEASE_UNCLAIMED_MINUTES * 60,
+      forecastSeconds: parsed.CAPACITY_FORECAST_DAYS * 86_400,
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

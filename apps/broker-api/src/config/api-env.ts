@@ -241,4 +241,25 @@ export class ApiEnv extends JobRequestEnv {
   @Min(1)
   @Max(7 * 24)
   EXTENSION_MAX_LEASE_HOURS = 72;
+
+  /** Reservations: earmarking and the class's allocation window open this long before start. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60)
+  RESERVATION_LEAD_MINUTES = 60;
+
+  /** Unclaimed earmarked sandboxes go back to the pool this long after start (per booking too). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60)
+  RESERVATION_RELEASE_UNCLAIMED_MINUTES = 30;
+
+  /** GET /v1/admin/capacity looks this many days ahead unless `at` says otherwise. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  CAPACITY_FORECAST_DAYS = 7;
 }

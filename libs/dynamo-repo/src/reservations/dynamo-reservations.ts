@@ -10,6 +10,7 @@ import {
   forecastWindows,
   InsufficientCapacityError,
   InvalidCursorError,
+  MAX_CURSOR_KEY_VALUE_BYTES,
   asStringRecord,
   type ListReservationsQuery,
   type NewReservation,
@@ -117,8 +118,7 @@ export class DynamoReservations implements ReservationRepository {
     const filter = `reservations|${query.track ?? ''}|${query.status ?? ''}`;
     let start: Record<string, string> | undefined;
     if (query.cursor !== undefined) {
-      start = asStringRecord(decodeCursor(query.cursor, filter)) ?? undefined;
-      if (!start) throw new InvalidCursorError();
+      start = listStartOf(decodeCursor(query.cursor, filter));
     }
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': RESERVATION_TYPE_PK };
@@ -318,4 +318,22 @@ export class DynamoReservations implements ReservationRepository {
 /** The ledger's holds as domain values. */
 export function liveHolds(snapshot: LedgerSnapshot): ReservationHold[] {
   return [...snapshot.holds].map(([id, stored]) => toHold(id, stored));
+}
+
+/** A listing cursor's position: exactly a TypeIndex key of a reservation item, or a 400. */
+function listStartOf(position: unknown): Record<string, string> {
+  const key = asStringRecord(position);
+  const names = key ? Object.keys(key).sort() : [];
+  const valid =
+    key !== null &&
+    names.join(',') === 'PK,SK,type_pk,type_sk' &&
+    key['type_pk'] === RESERVATION_TYPE_PK &&
+    key['SK'] === RESERVATION_SK &&
+    (key['PK'] ?? '').startsWith('RSV#') &&
+    names.every((name) => {
+      const value = key[name] ?? '';
+      return value.length > 0 && value.length <= MAX_CURSOR_KEY_VALUE_BYTES;
+    });
+  if (!valid || !key) throw new InvalidCursorError();
+  return key;
 }

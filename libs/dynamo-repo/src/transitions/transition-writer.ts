@@ -83,6 +83,8 @@ export class TransitionWriter {
     const removed = new Set(change.remove ?? []);
     if (change.to !== SandboxStatus.Reserved && sources.includes(SandboxStatus.Reserved)) {
       removed.add('type_pk').add('type_sk');
+      // Allocated rows keep it (which reservation the student's sandbox came from).
+      if (change.to !== SandboxStatus.Allocated) removed.add('reservation_id');
     }
     const remove = removed.size ? ` REMOVE ${[...removed].join(', ')}` : '';
     const returnValues = change.returnValues ?? 'NONE';

@@ -11,6 +11,8 @@ import {
   type Clock,
   JOB_LEASE_REPOSITORY,
   JOB_RUN_REPOSITORY,
+  RESERVATION_LIFECYCLE_REPOSITORY,
+  RESERVATION_REPOSITORY,
   type LeasePolicy,
   SANDBOX_ADMIN_REPOSITORY,
   SANDBOX_ALLOCATION_REPOSITORY,
@@ -57,6 +59,8 @@ const PARTS: ReadonlyArray<readonly [symbol, (store: SandboxStore) => unknown]> 
   [SANDBOX_EVENT_LOG, (store) => store.events],
   [JOB_LEASE_REPOSITORY, (store) => store.leases],
   [JOB_RUN_REPOSITORY, (store) => store.runs],
+  [RESERVATION_REPOSITORY, (store) => store.reservations],
+  [RESERVATION_LIFECYCLE_REPOSITORY, (store) => store.reservationLifecycle],
 ];
 
 /**
