@@ -156,7 +156,8 @@ export class DynamoAllocation implements SandboxAllocationRepository {
       const taken = await this.guard(candidate, this.takeSandbox(candidate, held, request));
       this.markTaken(candidate);
       if (taken) {
-        if (candidate.reservationId) await this.options.earmarked?.recordAllocated(candidate.reservationId);
+        if (candidate.reservationId)
+          await this.options.earmarked?.recordAllocated(candidate.reservationId);
         return { kind: 'done', result: { sandbox: toSandbox(taken), created: true } };
       }
       this.options.onContention?.();

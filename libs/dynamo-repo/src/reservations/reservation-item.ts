@@ -1,4 +1,4 @@
-import type { Reservation, ReservationHold, ReservationStatus } from '@broker/domain';
+import type { Reservation, ReservationHold } from '@broker/domain';
 import type { StoredHold } from './reservation-ledger';
 import {
   RESERVATION_SK,
@@ -39,7 +39,7 @@ export function newReservationItem(
 /** The API's view of an item, with `held` counted from the index. */
 export function toReservation(item: Record<string, unknown>, held: number): Reservation {
   const r = item as unknown as ReservationItem;
-  const status = r.status as ReservationStatus;
+  const status = r.status;
   const allocated = r.allocated ?? 0;
   return {
     reservationId: r.reservation_id,

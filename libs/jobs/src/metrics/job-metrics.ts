@@ -10,6 +10,7 @@ import type { CleanupAttemptOutcome, CleanupResult } from '../cleanup/cleanup.jo
 import type { ExpiryResult } from '../expiry/expiry.job';
 import type { PoolCounts } from '../pool-gauges/pool-gauges.job';
 import { JOB_NAMES, type JobName } from '../runner/job';
+import type { ReservationJobResult } from '../reservations/reservation.job';
 import type { JobRunReport } from '../runner/leased-job-runner';
 import type { StalePurgeResult } from '../stale-purge/stale-purge.job';
 import type { SyncResult } from '../sync/sync.job';
@@ -114,6 +115,11 @@ function createJobMetricSet(registry: Registry) {
     claimsRepaired: counter('broker_claim_repair_total', 'Open allocation claims repaired', [
       'outcome',
     ]),
+    reservationSandboxes: counter(
+      'broker_reservation_sandboxes_total',
+      'Reservation job: sandboxes earmarked, given back, and seats it could not earmark (short)',
+      ['action'],
+    ),
   };
 }
 
@@ -224,6 +230,15 @@ export class JobMetrics {
         const r = result as ClaimRepairResult | undefined;
         if (r)
           for (const [key, n] of Object.entries(r)) this.m.claimsRepaired.inc({ outcome: key }, n);
+        return;
+      }
+      case 'reservations': {
+        const r = result as ReservationJobResult | null | undefined;
+        if (r) {
+          this.m.reservationSandboxes.inc({ action: 'earmarked' }, r.earmarked);
+          this.m.reservationSandboxes.inc({ action: 'released' }, r.released);
+          this.m.reservationSandboxes.inc({ action: 'short' }, r.short);
+        }
         return;
       }
       case 'pool-gauges':
