@@ -111,7 +111,7 @@ export function describeReservationContract(engine: string, factory: Reservation
       const refused = results.filter((r) => r.status === 'rejected');
       expect(confirmed).toHaveLength(4);
       for (const r of refused) {
-        expect((r).reason).toBeInstanceOf(InsufficientCapacityError);
+        expect(r.reason).toBeInstanceOf(InsufficientCapacityError);
       }
       const holds = await h.store.reservationLifecycle.holds();
       expect(holds.reduce((sum, x) => sum + x.count, 0)).toBe(20);
