@@ -88,7 +88,7 @@ export interface paths {
         put?: never;
         /**
          * Send every row in a status towards deletion (bounded per call)
-         * @description available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes the provider accounts and tombstones them). allocated → pending_deletion and pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.
+         * @description available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes the provider accounts and tombstones them). allocated | reserved (earmarked for a class) → pending_deletion and pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.
          */
         post: operations["AdminPoolController_bulkDelete"];
         delete?: never;
@@ -309,7 +309,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** available | stale | pending_deletion | deletion_failed → quarantined, with a reason */
+        /** available | reserved | stale | pending_deletion | deletion_failed → quarantined, with a reason */
         post: operations["AdminSandboxesController_quarantine"];
         delete?: never;
         options?: never;
