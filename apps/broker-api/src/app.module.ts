@@ -66,6 +66,7 @@ export class AppModule {
               createDynamoStore(persistence, {
                 clock,
                 onAllocationContention: () => metrics.allocationConflict(),
+                reservationRefreshMs: config.reservations.cacheMs,
               })),
           ...(options.clock ? { clock: options.clock } : {}),
         }),

@@ -14,7 +14,9 @@ describe('/v1/admin/reservations and /v1/admin/capacity (e2e, dynalite)', () => 
   const now = () => Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
-    t = await startApiTestApp({ RESERVATION_LEAD_MINUTES: '60' });
+    // Cache 0: a class member right after the earmarking sees the open reservation (with the
+    // default 5 s, the first seconds' members may be served from the pool; see the README).
+    t = await startApiTestApp({ RESERVATION_LEAD_MINUTES: '60', RESERVATION_CACHE_MS: '0' });
     await t.seed(10, 'cls-');
     await t.seed(3, 'solo-');
     // The worker's side: its own store on the same table, running the reservation job.
@@ -124,6 +126,53 @@ describe('/v1/admin/reservations and /v1/admin/capacity (e2e, dynalite)', () => 
     expect(actions).toEqual(
       expect.arrayContaining(['reservation_created', 'reservation_cancelled']),
     );
+  });
+
+  it('gives back exactly the unclaimed earmarked sandboxes at release time (the real job)', async () => {
+    await t.seed(6, 'rel-');
+    const startsAt = now() + 600;
+    const created = await admin('post', '/v1/admin/reservations')
+      .send({
+        track: 'release-lab',
+        count: 4,
+        starts_at: startsAt,
+        ends_at: startsAt + 2 * HOUR,
+        name_prefix: 'rel-',
+        release_unclaimed_after_minutes: 15,
+      })
+      .expect(201);
+    const id = created.body.reservation_id as string;
+    expect(created.body.release_at).toBe(startsAt + 900);
+    expect(await runJob()).toMatchObject({ earmarked: 4 });
+    const members = await Promise.all(
+      ['r-1', 'r-2', 'r-3'].map((s) =>
+        request(t.server)
+          .post('/v1/allocate')
+          .set('Authorization', `Bearer ${TRACK_TOKEN}`)
+          .set('X-Instruqt-Sandbox-ID', s)
+          .set('X-Instruqt-Track-ID', 'release-lab')
+          .set('X-Sandbox-Name-Prefix', 'rel-')
+          .expect(201),
+      ),
+    );
+    const taken = new Set(members.map((m) => m.body.sandbox_id as string));
+    const unclaimed = await worker.reservationLifecycle.earmarked(id, 10);
+    expect(unclaimed).toHaveLength(1);
+    expect(taken.has(unclaimed[0]!)).toBe(false);
+    // The worker's job at release time (its clock moved past starts_at + 15 min).
+    const late = new ReservationJob({
+      reservations: worker.reservationLifecycle,
+      clock: { nowMs: () => (startsAt + 900) * 1000 },
+    });
+    expect(
+      await late.run({ runId: 'late', owner: 'late', stop: ABORT.signal, abandon: ABORT.signal }),
+    ).toMatchObject({ released: 1, earmarked: 0 });
+    expect((await worker.sandboxes.get(unclaimed[0]!))?.status).toBe('available');
+    for (const sandboxId of taken) {
+      expect((await worker.sandboxes.get(sandboxId))?.status).toBe('allocated');
+    }
+    const read = await admin('get', `/v1/admin/reservations/${id}`).expect(200);
+    expect(read.body).toMatchObject({ status: 'confirmed', held: 0, allocated: 3, remaining: 1 });
   });
 
   it('refuses a booking past the stock with the shortfall, and grows only within it', async () => {

@@ -14,6 +14,8 @@ import { aProviderPool, FixedClock } from '@broker/domain/testing';
 export interface ReservationHarness {
   readonly store: SandboxStore;
   readonly other: SandboxStore;
+  /** The DynamoDB table (absent in memory). */
+  readonly tableName?: string;
   close(): Promise<void>;
 }
 

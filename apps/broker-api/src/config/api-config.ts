@@ -65,6 +65,8 @@ export interface ReservationSettings {
   readonly leadSeconds: number;
   readonly releaseUnclaimedAfterSeconds: number;
   readonly forecastSeconds: number;
+  /** RESERVATION_CACHE_MS: staleness of the allocation path's copy of the ledger. */
+  readonly cacheMs: number;
 }
 
 export const API_CONFIG = Symbol.for('broker.ApiConfig');
@@ -181,6 +183,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
       leadSeconds: parsed.RESERVATION_LEAD_MINUTES * 60,
       releaseUnclaimedAfterSeconds: parsed.RESERVATION_RELEASE_UNCLAIMED_MINUTES * 60,
       forecastSeconds: parsed.CAPACITY_FORECAST_DAYS * 86_400,
+      cacheMs: parsed.RESERVATION_CACHE_MS,
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

@@ -256,6 +256,16 @@ export class ApiEnv extends JobRequestEnv {
   @Max(7 * 24 * 60)
   RESERVATION_RELEASE_UNCLAIMED_MINUTES = 30;
 
+  /**
+   * How old this process's copy of the reservation ledger may get before an allocation refreshes
+   * it (which reservations are open for which track); 0 reads it on every allocation with a track.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RESERVATION_CACHE_MS = 5000;
+
   /** GET /v1/admin/capacity looks this many days ahead unless `at` says otherwise. */
   @Type(() => Number)
   @IsInt()

@@ -180,8 +180,14 @@ export class DynamoAllocation implements SandboxAllocationRepository {
 
   /** The reservation's earmarked set first when the request's track holds one, then the pool. */
   private async nextCandidate(request: AllocationRequest): Promise<Candidate | null> {
-    const earmarked = await this.options.earmarked?.take(request);
-    return earmarked ?? this.pool.take(request.namePrefix ?? '');
+    const { earmarked } = this.options;
+    const reserved = await earmarked?.take(request);
+    if (reserved) return reserved;
+    const general = await this.pool.take(request.namePrefix ?? '');
+    if (general || !earmarked || !request.trackName) return general;
+    // The pool is dry: a reservation may have opened after this process's copy of the ledger
+    // (its earmarks are what emptied the pool). Look again on a fresh copy before a 409.
+    return earmarked.take(request, { fresh: true });
   }
 
   private giveBack(candidate: Candidate): void {

@@ -15,6 +15,9 @@ import { liveHolds } from './dynamo-reservations';
 import { earmarkTypePk, RESERVATION_SK, reservationPk } from './reservation-keys';
 import { ReservationLedger } from './reservation-ledger';
 
+/** A "fresh" copy of the ledger (asked for when the pool ran dry) may be this old (ms). */
+const FRESH_MS = 1_000;
+
 export interface EarmarkedDrawOptions {
   /**
    * How old the process's copy of the ledger may get before an allocation refreshes it (ms);
@@ -52,10 +55,16 @@ export class EarmarkedDraw {
     );
   }
 
-  /** An earmarked candidate for the request, or null (no open reservation, or its set is empty). */
-  async take(request: AllocationRequest): Promise<Candidate | null> {
+  /**
+   * An earmarked candidate for the request, or null (no open reservation, or its set is empty).
+   * `fresh`: re-read the ledger unless the copy is under a second old (the pool ran dry).
+   */
+  async take(
+    request: AllocationRequest,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<Candidate | null> {
     if (!request.trackName) return null;
-    const holds = await this.holds();
+    const holds = options.fresh ? await this.freshHolds() : await this.holds();
     const nowS = Math.floor(this.clock.nowMs() / 1000);
     const prefix = request.namePrefix ?? '';
     for (const hold of holds) {
@@ -99,7 +108,7 @@ export class EarmarkedDraw {
   }
 
   private async holds(): Promise<readonly ReservationHold[]> {
-    const nowMs = Date.now();
+    const nowMs = this.clock.nowMs();
     if (this.cached && nowMs - this.cached.atMs < this.refreshMs) return this.cached.holds;
     const refresh = this.refresh();
     // A stale copy is served while the next one loads (refreshMs > 0).
@@ -107,9 +116,17 @@ export class EarmarkedDraw {
     return refresh;
   }
 
+  /** A copy at most FRESH_MS old; concurrent callers share one read. */
+  private freshHolds(): Promise<readonly ReservationHold[]> {
+    if (this.cached && this.clock.nowMs() - this.cached.atMs < FRESH_MS) {
+      return Promise.resolve(this.cached.holds);
+    }
+    return this.refresh();
+  }
+
   private refresh(): Promise<readonly ReservationHold[]> {
     if (this.refreshing) return this.refreshing;
-    const started = Date.now();
+    const started = this.clock.nowMs();
     this.refreshing = this.ledger
       .read(false)
       .then((snapshot) => {
