@@ -20,13 +20,21 @@ export interface Stock {
 export async function countStock(table: SandboxTable, prefix: string): Promise<Stock> {
   const limit = pLimit(PARTITION_CONCURRENCY);
   const counts = { available: 0, reserved: 0 };
+  // One failed read fails the count: start no more (see forEachStatusPartition).
+  let failed = false;
   await Promise.all(
     (['available', 'reserved'] as const).flatMap((key) =>
       ALL_SHARDS.map((shard) =>
         limit(async () => {
+          if (failed) return;
           const status = key === 'available' ? SandboxStatus.Available : SandboxStatus.Reserved;
-          const n = await countPartition(table, statusPk(status, shard), prefix);
-          counts[key] += n;
+          try {
+            const n = await countPartition(table, statusPk(status, shard), prefix);
+            counts[key] += n;
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
         }),
       ),
     ),
