@@ -22,10 +22,11 @@ import {
   waitForPort,
 } from './bench/engine.mjs';
 import { Ledger, runScenario } from './bench/load.mjs';
+import { runClassScenario } from './bench/class.mjs';
 import { parseArgs } from './bench/args.mjs';
 
 const args = parseArgs();
-// --only=ceiling,repeat,prefix,release,scaling: allocate always runs, plus these (for quick
+// --only=ceiling,repeat,prefix,release,scaling,class: allocate always runs, plus these (for quick
 // before/after experiments; nothing is written). --api-env=K=V,K=V: extra API environment.
 const only = args.only ? new Set(args.only.split(',')) : null;
 const wants = (scenario) => only === null || only.has(scenario);
@@ -460,7 +461,27 @@ async function main() {
       log(`  pool ${size}: p50 ${r.p50_ms} p99 ${r.p99_ms} ms (${r.per_s}/s)`);
     }
 
+    if (!smoke && wants('class')) {
+      log('class: a 500-student class inside its reservation window, unreserved load alongside');
+      const jobsLib = await import('@broker/jobs');
+      results.scenarios.class = await runClassScenario({
+        repoLib,
+        jobsLib,
+        endpoint: engine.endpoint,
+        seed,
+        startApi,
+        adminToken,
+        token,
+        log,
+        pidsOf,
+      });
+      if (results.scenarios.class.double_allocations > 0) results.double_allocations += 1;
+    }
+
     Object.assign(results, {
+      class_p50_ms: results.scenarios.class?.class.p50_ms,
+      class_p99_ms: results.scenarios.class?.class.p99_ms,
+      class_409: results.scenarios.class?.class_409,
       alloc_per_s_c50: results.scenarios.alloc_c50?.per_s,
       alloc_to_ceiling_c50:
         results.scenarios.alloc_c50 && results.engine_ceiling_per_s

@@ -30,6 +30,7 @@ import { createApiMetrics, MetricsModule } from './modules/metrics/metrics.modul
 import { RateLimitGuard } from './modules/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './modules/rate-limit/rate-limit.module';
 import { TrackQuotasModule } from './modules/track-quotas/track-quotas.module';
+import { ReservationsModule } from './modules/reservations/reservations.module';
 
 export interface AppModuleOptions {
   /** Tests may swap the store or the clock; production uses DynamoDB and the system clock. */
@@ -74,6 +75,7 @@ export class AppModule {
               createDynamoStore(persistence, {
                 clock,
                 onAllocationContention: () => metrics.allocationConflict(),
+                reservationRefreshMs: config.reservations.cacheMs,
               })),
           ...(options.clock ? { clock: options.clock } : {}),
         }),
@@ -84,6 +86,7 @@ export class AppModule {
         ConsoleSessionModule.forRoot(config),
         ConsoleStatsModule,
         TrackQuotasModule,
+        ReservationsModule.forRoot(config.reservations),
         HealthModule,
         MetricsModule.forRoot(config, metrics),
         RateLimitModule.forRoot(config),

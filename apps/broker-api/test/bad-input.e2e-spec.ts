@@ -41,7 +41,11 @@ function casesFor(e: Endpoint): BadRequest[] {
     if (method === e.method || e.sameRoute?.includes(method)) continue;
     add({ name: `method ${method}`, method, headers: validHeaders(e), status: [404, 405] });
   }
-  add({ name: 'unknown sub-path', path: `${e.path}/no-such-thing/deeper`, status: 404 });
+  add({
+    name: 'unknown sub-path',
+    path: `${e.path}/no-such-thing/deeper`,
+    status: e.idRoutesBelow ? [401, 404] : 404,
+  });
   add({
     name: 'headers over 16 KiB',
     rawHeaderLines: [`X-Padding: ${'p'.repeat(20_000)}`],
@@ -258,6 +262,16 @@ function casesFor(e: Endpoint): BadRequest[] {
     ] as const) {
       add({ name: label, path: `${e.path}?${query}`, headers, status: 400 });
     }
+  }
+
+  for (const [label, body, status, code] of e.refusedBodies ?? []) {
+    add({
+      name: `body: ${label}`,
+      headers: { ...validHeaders(e), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      status,
+      code,
+    });
   }
 
   if (e.cursorFilter !== undefined) {

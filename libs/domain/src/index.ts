@@ -22,3 +22,6 @@ export * from './ports/console-session-repository';
 export * from './ports/activity-stats-repository';
 export * from './quota/track-quota';
 export * from './ports/track-quota-repository';
+export * from './reservation/reservation';
+export * from './reservation/capacity';
+export * from './ports/reservation-repository';

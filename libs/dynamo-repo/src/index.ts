@@ -17,3 +17,4 @@ export * from './admin';
 export * from './migration';
 export * from './console';
 export * from './quota/dynamo-track-quotas';
+export * from './reservations';

@@ -459,6 +459,7 @@ export function describeSandboxRepositoryContract(engine: string, factory: Harne
           stale: 0,
           deletion_failed: 0,
           quarantined: 0,
+          reserved: 0,
         });
       });
     });

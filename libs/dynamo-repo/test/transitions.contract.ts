@@ -105,7 +105,7 @@ const WRITES: readonly Write[] = [
     name: 'admin.quarantine',
     to: S.Quarantined,
     by: 'operator',
-    narrowedTo: [S.Available, S.Stale, S.PendingDeletion, S.DeletionFailed],
+    narrowedTo: [S.Available, S.Reserved, S.Stale, S.PendingDeletion, S.DeletionFailed],
     changesFreshRow: true,
     call: (s, id) => s.admin.quarantine(id, 'contract'),
   },
@@ -135,9 +135,26 @@ const WRITES: readonly Write[] = [
     name: 'sandboxes.allocate',
     to: S.Allocated,
     by: 'student',
+    // Without a reservation for its track, only the pool: never an earmarked (reserved) row.
+    narrowedTo: [S.Available],
     changesFreshRow: true,
     call: (s, _id, name) =>
       s.sandboxes.allocate({ studentId: `st-${name}`, idempotencyKey: 'k', namePrefix: name }),
+  },
+  {
+    name: 'reservationLifecycle.earmarkSandbox',
+    to: S.Reserved,
+    by: 'reservation',
+    changesFreshRow: true,
+    call: (s, id) => s.reservationLifecycle.earmarkSandbox('rsv-contract', id),
+  },
+  {
+    name: 'reservationLifecycle.releaseSandbox',
+    to: S.Available,
+    by: 'reservation',
+    // Also conditional on the reservation id, which a forced row does not carry.
+    changesFreshRow: false,
+    call: (s, id) => s.reservationLifecycle.releaseSandbox('rsv-contract', id),
   },
   {
     name: 'sandboxes.upsertFromProvider (revive)',

@@ -17,3 +17,4 @@ export * from './trigger';
 export * from './events/job-events';
 export * from './track-stats/track-stats.job';
 export * from './runner/run-records';
+export * from './reservations/reservation.job';

@@ -58,8 +58,18 @@ export interface ApiConfig {
   readonly extension: ExtensionPolicy;
   /** The operator console: session lifetime and where its built files are. */
   readonly console: { readonly sessionTtlMs: number; readonly distDir: string };
+  /** Class reservations: lead time, default release of unclaimed seats, forecast horizon. */
+  readonly reservations: ReservationSettings;
   /** `token` guards GET /metrics when set; pool gauges are cached for `poolCacheMs`. */
   readonly metrics: { readonly token?: string; readonly poolCacheMs: number };
+}
+
+export interface ReservationSettings {
+  readonly leadSeconds: number;
+  readonly releaseUnclaimedAfterSeconds: number;
+  readonly forecastSeconds: number;
+  /** RESERVATION_CACHE_MS: staleness of the allocation path's copy of the ledger. */
+  readonly cacheMs: number;
 }
 
 export const API_CONFIG = Symbol.for('broker.ApiConfig');
@@ -177,6 +187,12 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     console: {
       sessionTtlMs: parsed.CONSOLE_SESSION_TTL_MINUTES * 60_000,
       distDir: resolveConsoleDistDir(parsed.CONSOLE_DIST_DIR),
+    },
+    reservations: {
+      leadSeconds: parsed.RESERVATION_LEAD_MINUTES * 60,
+      releaseUnclaimedAfterSeconds: parsed.RESERVATION_RELEASE_UNCLAIMED_MINUTES * 60,
+      forecastSeconds: parsed.CAPACITY_FORECAST_DAYS * 86_400,
+      cacheMs: parsed.RESERVATION_CACHE_MS,
     },
     metrics: {
       ...(parsed.METRICS_TOKEN !== undefined ? { token: parsed.METRICS_TOKEN } : {}),

@@ -263,4 +263,35 @@ export class ApiEnv extends JobRequestEnv {
   @Min(1)
   @Max(7 * 24)
   EXTENSION_MAX_LEASE_HOURS = 72;
+
+  /** Reservations: earmarking and the class's allocation window open this long before start. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60)
+  RESERVATION_LEAD_MINUTES = 60;
+
+  /** Unclaimed earmarked sandboxes go back to the pool this long after start (per booking too). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60)
+  RESERVATION_RELEASE_UNCLAIMED_MINUTES = 30;
+
+  /**
+   * How old this process's copy of the reservation ledger may get before an allocation refreshes
+   * it (which reservations are open for which track); 0 reads it on every allocation with a track.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RESERVATION_CACHE_MS = 5000;
+
+  /** GET /v1/admin/capacity looks this many days ahead unless `at` says otherwise. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  CAPACITY_FORECAST_DAYS = 7;
 }

@@ -29,6 +29,10 @@ export interface Endpoint {
   readonly cursorFilter?: string;
   /** JSON bodies the endpoint refuses with 400 VALIDATION_ERROR naming `field`. */
   readonly badBodies?: ReadonlyArray<{ label: string; body: unknown; field: string }>;
+  /** `<path>/<segment>` is another route (an id): an unknown sub-path is refused 401 there. */
+  readonly idRoutesBelow?: boolean;
+  /** JSON bodies that must be refused: label, body, expected status and code. */
+  readonly refusedBodies?: readonly (readonly [string, unknown, number, string])[];
 }
 
 /** `PUT …/quota` bodies out of range or of the wrong shape. */
@@ -41,6 +45,16 @@ const BAD_QUOTA_BODIES = [
   { label: 'quota missing', body: {}, field: 'max_allocated' },
   { label: 'unknown body member', body: { max_allocated: 1, limit: 2 }, field: 'limit' },
 ] as const;
+
+const NOW = Math.floor(Date.now() / 1000);
+const HOUR = 3600;
+/** A valid booking, to vary one field at a time. */
+const BOOKING = {
+  track: 'bad-input-class',
+  count: 2,
+  starts_at: NOW + HOUR,
+  ends_at: NOW + 3 * HOUR,
+};
 
 export const ENDPOINTS: readonly Endpoint[] = [
   {
@@ -150,6 +164,69 @@ export const ENDPOINTS: readonly Endpoint[] = [
     withId: (track) => `/v1/admin/tracks/${track}/quota`,
     ...(method === 'PUT' ? { badBodies: BAD_QUOTA_BODIES } : {}),
   })),
+  {
+    name: 'admin create reservation',
+    method: 'POST',
+    path: '/v1/admin/reservations',
+    auth: 'admin',
+    sameRoute: ['GET'],
+    refusedBodies: [
+      ['ends before it starts', { ...BOOKING, ends_at: NOW }, 400, 'INVALID_RESERVATION_WINDOW'],
+      [
+        'ends as it starts',
+        { ...BOOKING, ends_at: BOOKING.starts_at },
+        400,
+        'INVALID_RESERVATION_WINDOW',
+      ],
+      [
+        'wholly in the past',
+        { ...BOOKING, starts_at: NOW - 3 * HOUR, ends_at: NOW - HOUR },
+        400,
+        'INVALID_RESERVATION_WINDOW',
+      ],
+      ['count 0', { ...BOOKING, count: 0 }, 400, 'VALIDATION_ERROR'],
+      ['count negative', { ...BOOKING, count: -3 }, 400, 'VALIDATION_ERROR'],
+      ['count fractional', { ...BOOKING, count: 1.5 }, 400, 'VALIDATION_ERROR'],
+      ['count huge', { ...BOOKING, count: 1e9 }, 400, 'VALIDATION_ERROR'],
+      ['no track', { ...BOOKING, track: undefined }, 400, 'VALIDATION_ERROR'],
+      ['track with a space', { ...BOOKING, track: 'a b' }, 400, 'VALIDATION_ERROR'],
+      ['starts_at a date string', { ...BOOKING, starts_at: 'tomorrow' }, 400, 'VALIDATION_ERROR'],
+      [
+        'negative release delay',
+        { ...BOOKING, release_unclaimed_after_minutes: -1 },
+        400,
+        'VALIDATION_ERROR',
+      ],
+      ['unknown field', { ...BOOKING, colour: 'blue' }, 400, 'VALIDATION_ERROR'],
+      ['more than the stock', { ...BOOKING, count: 10_000 }, 409, 'INSUFFICIENT_CAPACITY'],
+    ],
+  },
+  {
+    name: 'admin reservations',
+    method: 'GET',
+    path: '/v1/admin/reservations',
+    auth: 'admin',
+    paged: true,
+    cursorFilter: 'reservations||',
+    sameRoute: ['POST'],
+    idRoutesBelow: true,
+  },
+  {
+    name: 'admin reservation',
+    method: 'GET',
+    path: '/v1/admin/reservations/00000000-0000-4000-8000-000000000000',
+    auth: 'admin',
+    withId: (id) => `/v1/admin/reservations/${id}`,
+    sameRoute: ['PATCH', 'DELETE'],
+  },
+  {
+    name: 'admin cancel reservation',
+    method: 'POST',
+    path: '/v1/admin/reservations/00000000-0000-4000-8000-000000000000/cancel',
+    auth: 'admin',
+    withId: (id) => `/v1/admin/reservations/${id}/cancel`,
+  },
+  { name: 'admin capacity', method: 'GET', path: '/v1/admin/capacity', auth: 'admin' },
   { name: 'metrics', method: 'GET', path: '/metrics', auth: 'metrics' },
   { name: 'liveness', method: 'GET', path: '/healthz', auth: 'public' },
   { name: 'readiness', method: 'GET', path: '/readyz', auth: 'public' },

@@ -22,6 +22,7 @@ export interface JobIntervals {
   readonly 'pool-gauges': number;
   readonly 'track-stats': number;
   readonly 'quota-repair': number;
+  readonly reservations: number;
 }
 
 /** Typed worker settings; built once from the environment by loadWorkerConfig. */
@@ -80,6 +81,7 @@ export function loadWorkerConfig(env: Readonly<Record<string, string | undefined
       'pool-gauges': ms(parsed.POOL_GAUGES_INTERVAL_SEC),
       'track-stats': ms(parsed.TRACK_STATS_INTERVAL_SEC),
       'quota-repair': ms(parsed.QUOTA_REPAIR_INTERVAL_SEC),
+      reservations: ms(parsed.RESERVATIONS_INTERVAL_SEC),
     },
     requestPollMs: parsed.JOB_REQUEST_POLL_MS,
     shutdownGraceMs: ms(parsed.SHUTDOWN_GRACE_SEC),

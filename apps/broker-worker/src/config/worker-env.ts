@@ -47,6 +47,9 @@ export class WorkerEnv extends ProviderEnv {
   /** A counter above its count is lowered only after holding still this long. */
   @envInt()
   QUOTA_REPAIR_SETTLE_SEC = 10;
+  /** Reservations: earmark at lead time, top up, give back unclaimed at release time and end. */
+  @envInt()
+  RESERVATIONS_INTERVAL_SEC = 15;
 
   /** How often the worker looks for admin-triggered run requests (0 = never). */
   @envInt(60_000, 0)

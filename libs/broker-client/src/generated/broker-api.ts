@@ -88,9 +88,29 @@ export interface paths {
         put?: never;
         /**
          * Send every row in a status towards deletion (bounded per call)
-         * @description available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes the provider accounts and tombstones them). allocated → pending_deletion and pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.
+         * @description available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes the provider accounts and tombstones them). allocated | reserved (earmarked for a class) → pending_deletion and pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.
          */
         post: operations["AdminPoolController_bulkDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stock now against the reservations ahead, with the shortfall per window
+         * @description For the name prefix: sandboxes available and earmarked now, the seats live reservations starting up to `at` still need, and per reservation window (in start order, since a sandbox is used once) the cumulative need and the shortfall: "short by 12 for track X at 09:00" means create 12 sandboxes at the provider before then. Index reads only.
+         */
+        get: operations["CapacityController_forecast"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -197,6 +217,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List reservations, newest start first (filters: track, status)
+         * @description Index reads only; pages may be shorter than `limit` when filters narrow a page.
+         */
+        get: operations["ReservationsController_list"];
+        put?: never;
+        /**
+         * Book sandboxes for a class (checked against the stock)
+         * @description Confirmed only if the available stock for the name prefix, less the seats other live reservations still hold, covers `count` (serialised: two concurrent bookings never both pass the stock). Earmarking starts RESERVATION_LEAD_MINUTES before `starts_at`; unclaimed seats go back to the pool `release_unclaimed_after_minutes` after it, and all at `ends_at`.
+         */
+        post: operations["ReservationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reservations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reservation with held, allocated and remaining */
+        get: operations["ReservationsController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel; earmarked sandboxes go back to the pool
+         * @description Up to 500 are given back inline, the reservation job gives back the rest. A repeat answers the cancelled reservation again.
+         */
+        delete: operations["ReservationsController_cancel"];
+        options?: never;
+        head?: never;
+        /**
+         * Shrink or grow (growing re-checks capacity)
+         * @description A shrink gives excess earmarked sandboxes back on the next reservation job run.
+         */
+        patch: operations["ReservationsController_resize"];
+        trace?: never;
+    };
+    "/v1/admin/reservations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel (the same as DELETE, for clients without DELETE) */
+        post: operations["ReservationsController_cancelByPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/sandboxes": {
         parameters: {
             query?: never;
@@ -260,7 +346,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** available | stale | pending_deletion | deletion_failed → quarantined, with a reason */
+        /** available | reserved | stale | pending_deletion | deletion_failed → quarantined, with a reason */
         post: operations["AdminSandboxesController_quarantine"];
         delete?: never;
         options?: never;
@@ -563,6 +649,8 @@ export interface components {
             next_attempt_at: number | null;
             owner_id: string | null;
             quarantine_reason: string | null;
+            /** @description Reservation it is earmarked for (reserved) or was allocated from */
+            reservation_id: string | null;
             sandbox_id: string;
             sfdc_account_id: string | null;
             stale_since: number | null;
@@ -590,6 +678,34 @@ export interface components {
             generated_at: string;
             /** @enum {string} */
             window: "24h" | "7d";
+        };
+        CapacityDto: {
+            /** @description Available now */
+            available: number;
+            /** @description Seats live reservations within the horizon still need */
+            held: number;
+            name_prefix: string;
+            /** @description Earmarked now */
+            reserved: number;
+            /** @description Sum of the windows’ final shortfall: what to create */
+            shortfall: number;
+            until: number;
+            windows: components["schemas"]["CapacityWindowDto"][];
+        };
+        CapacityWindowDto: {
+            /** @description Seats of it and every earlier window together */
+            cumulative: number;
+            ends_at: number;
+            name_prefix: string;
+            /** @description Seats it still needs */
+            outstanding: number;
+            reservation_id: string;
+            /** @description Sandboxes to create at the provider before it starts */
+            shortfall: number;
+            starts_at: number;
+            /** @example short by 12 for track X at 2026-11-30T09:00:00Z */
+            summary: string;
+            track: string;
         };
         CleanupBucketDto: {
             deleted: number;
@@ -619,6 +735,20 @@ export interface components {
             niosxaas_skipped: number;
             quarantined: number;
             retried: number;
+        };
+        CreateReservationDto: {
+            /** @description Seats (sandboxes) */
+            count: number;
+            /** @description Class end, epoch seconds; after `starts_at` and in the future */
+            ends_at: number;
+            /** @description Only sandboxes whose name starts with this; default any */
+            name_prefix?: string;
+            /** @description Give unclaimed seats back this long after start; default RESERVATION_RELEASE_UNCLAIMED_MINUTES */
+            release_unclaimed_after_minutes?: number;
+            /** @description Class start, epoch seconds */
+            starts_at: number;
+            /** @description Instruqt track slug (`X-Instruqt-Track-ID`) of the class */
+            track: string;
         };
         EventActorDto: {
             /** @description Student id, admin token name or job name */
@@ -761,6 +891,42 @@ export interface components {
              */
             status: string;
         };
+        ReservationDto: {
+            /** @description Class members given an earmarked sandbox */
+            allocated: number;
+            /** @description Seats booked */
+            count: number;
+            created_at: number;
+            /** @description The admin token's name that booked it */
+            created_by: string;
+            /** @description starts_at − lead: earmarking starts, the class draws from it */
+            earmark_at: number;
+            ends_at: number;
+            /** @description Sandboxes earmarked now (status reserved) */
+            held: number;
+            /** @description Empty: any sandbox's name */
+            name_prefix: string;
+            /** @description Unclaimed earmarked sandboxes go back to the pool then */
+            release_at: number;
+            release_unclaimed_after_minutes: number;
+            /** @description Seats still owed: count − allocated (0 once not confirmed) */
+            remaining: number;
+            reservation_id: string;
+            starts_at: number;
+            /** @enum {string} */
+            status: "confirmed" | "cancelled" | "ended";
+            track: string;
+            updated_at: number;
+        };
+        ReservationPageDto: {
+            count: number;
+            /** @description Null on the last page */
+            cursor: string | null;
+            reservations: components["schemas"]["ReservationDto"][];
+        };
+        ResizeReservationDto: {
+            count: number;
+        };
         SandboxEventDto: {
             /** @example allocate */
             action: string;
@@ -818,7 +984,7 @@ export interface components {
              * @example allocated
              * @enum {string}
              */
-            status: "available" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
+            status: "available" | "reserved" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
             /** @description Instruqt track slug */
             track_name: string | null;
         };
@@ -1018,7 +1184,7 @@ export interface operations {
                 force?: "true" | "false";
                 limit?: number;
                 /** @description Required: which rows to delete */
-                status: "available" | "allocated" | "pending_deletion" | "deleting" | "stale" | "deletion_failed" | "quarantined";
+                status: "available" | "reserved" | "allocated" | "pending_deletion" | "deleting" | "stale" | "deletion_failed" | "quarantined";
             };
             header?: never;
             path?: never;
@@ -1062,6 +1228,57 @@ export interface operations {
             };
             /** @description FORCE_REQUIRED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    CapacityController_forecast: {
+        parameters: {
+            query?: {
+                /** @description Horizon, epoch seconds: windows starting up to then; default now + CAPACITY_FORECAST_DAYS */
+                at?: number;
+                /** @description Sandbox name prefix; default every sandbox */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapacityDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1350,6 +1567,381 @@ export interface operations {
             };
         };
     };
+    ReservationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page (same filters) */
+                cursor?: string;
+                limit?: number;
+                status?: "confirmed" | "cancelled" | "ended";
+                /** @description Track slug */
+                track?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationPageDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR / INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReservationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReservationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (count < 1, …) / INVALID_RESERVATION_WINDOW */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description INSUFFICIENT_CAPACITY with `shortfall`, `available`, `committed`, `requested` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReservationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (bad id) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReservationsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (bad id) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_ACTIVE (ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReservationsController_resize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResizeReservationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description INSUFFICIENT_CAPACITY / RESERVATION_NOT_ACTIVE (cancelled or ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReservationsController_cancelByPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description VALIDATION_ERROR (bad id) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: not an operator token, or a viewer on a state-changing route; CSRF_TOKEN_INVALID: a cookie request without its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RESERVATION_NOT_ACTIVE (ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     AdminSandboxesController_list: {
         parameters: {
             query?: {
@@ -1362,7 +1954,7 @@ export interface operations {
                 owner?: string;
                 /** @description Search: an exact sandbox id or provider account id, else a sandbox-name prefix (combined with the other filters) */
                 q?: string;
-                status?: "available" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
+                status?: "available" | "reserved" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
                 /** @description Track slug the sandbox was allocated for */
                 track?: string;
             };
@@ -1645,7 +2237,7 @@ export interface operations {
                 owner?: string;
                 /** @description Search: an exact sandbox id or provider account id, else a sandbox-name prefix (combined with the other filters) */
                 q?: string;
-                status?: "available" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
+                status?: "available" | "reserved" | "allocated" | "pending_deletion" | "deleting" | "deleted" | "stale" | "deletion_failed" | "quarantined";
                 /** @description Track slug the sandbox was allocated for */
                 track?: string;
             };

@@ -17,6 +17,10 @@ export const DOMAIN_ERROR_CODES = [
   'EXTENSION_LIMIT_REACHED',
   'TRACK_QUOTA_EXCEEDED',
   'TRACK_NOT_FOUND',
+  'INSUFFICIENT_CAPACITY',
+  'RESERVATION_NOT_FOUND',
+  'RESERVATION_NOT_ACTIVE',
+  'INVALID_RESERVATION_WINDOW',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -236,5 +240,63 @@ export class TrackNotFoundError extends DomainError {
 
   constructor(readonly track: string) {
     super(`Track '${track}' has no quota`);
+  }
+}
+
+/** The stock, less what live reservations still hold, does not cover the requested count. */
+export class InsufficientCapacityError extends DomainError {
+  readonly code = 'INSUFFICIENT_CAPACITY';
+  override readonly problemFields: {
+    readonly shortfall: number;
+    readonly available: number;
+    readonly committed: number;
+    readonly requested: number;
+  };
+
+  constructor(check: {
+    readonly stock: number;
+    readonly committed: number;
+    readonly requested: number;
+    readonly shortfall: number;
+  }) {
+    super(
+      `Not enough sandboxes: ${check.requested} requested, ${check.stock} in stock, ` +
+        `${check.committed} held by other reservations (short by ${check.shortfall})`,
+    );
+    this.problemFields = {
+      shortfall: check.shortfall,
+      available: check.stock,
+      committed: check.committed,
+      requested: check.requested,
+    };
+  }
+}
+
+export class ReservationNotFoundError extends DomainError {
+  readonly code = 'RESERVATION_NOT_FOUND';
+
+  constructor(readonly reservationId: string) {
+    super(`Reservation ${reservationId} not found`);
+  }
+}
+
+/** A cancelled or ended reservation cannot be resized (or an ended one cancelled). */
+export class ReservationNotActiveError extends DomainError {
+  readonly code = 'RESERVATION_NOT_ACTIVE';
+
+  constructor(
+    readonly reservationId: string,
+    readonly status: string,
+  ) {
+    super(`Reservation ${reservationId} is ${status}`);
+  }
+}
+
+/** A window that ends before it starts or lies wholly in the past (400). */
+export class InvalidReservationWindowError extends DomainError {
+  readonly code = 'INVALID_RESERVATION_WINDOW';
+
+  constructor(reason: string) {
+    super(reason);
   }
 }

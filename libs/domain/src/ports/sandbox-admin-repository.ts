@@ -40,6 +40,7 @@ export interface ProviderDiscrepancies {
  */
 export const OPERATOR_QUARANTINE_SOURCES: readonly SandboxStatus[] = [
   SandboxStatus.Available,
+  SandboxStatus.Reserved,
   SandboxStatus.Stale,
   SandboxStatus.PendingDeletion,
   SandboxStatus.DeletionFailed,

@@ -7,6 +7,10 @@ import type { SandboxEventLog } from './sandbox-event-log';
 import type { SandboxLifecycleRepository } from './sandbox-lifecycle-repository';
 import type { SandboxRepository, StoreHealth } from './sandbox-repository';
 import type { TrackQuotaRepository } from './track-quota-repository';
+import type {
+  ReservationLifecycleRepository,
+  ReservationRepository,
+} from './reservation-repository';
 
 /**
  * Everything the broker keeps, over one store: what `createDynamoStore` (libs/dynamo-repo) and
@@ -30,6 +34,9 @@ export interface SandboxStore extends StoreHealth {
   readonly activity: ActivityStatsRepository;
   /** Per-track quotas: operator settings and the counters allocation and release keep. */
   readonly quotas: TrackQuotaRepository;
+  /** Class reservations: bookings with their capacity check, and the reservation job's writes. */
+  readonly reservations: ReservationRepository;
+  readonly reservationLifecycle: ReservationLifecycleRepository;
   dispose(): Promise<void>;
 }
 

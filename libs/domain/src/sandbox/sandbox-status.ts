@@ -1,6 +1,8 @@
 /** Every state a sandbox row can be in. String values are the wire and storage values. */
 export const SandboxStatus = {
   Available: 'available',
+  /** Earmarked for a class reservation (`reservationId`): only that reservation's track takes it. */
+  Reserved: 'reserved',
   Allocated: 'allocated',
   PendingDeletion: 'pending_deletion',
   Deleting: 'deleting',

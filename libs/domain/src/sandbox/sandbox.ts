@@ -34,6 +34,8 @@ export interface Sandbox extends ProviderSandbox {
   readonly quarantineReason?: string;
   readonly deletedAt?: EpochSeconds;
   readonly staleSince?: EpochSeconds;
+  /** The reservation the sandbox is (or was, when allocated from it) earmarked for. */
+  readonly reservationId?: string;
   /** Incremented by every write; lets callers detect concurrent modification. */
   readonly version: number;
 }

@@ -16,9 +16,23 @@ describe('sandbox transitions', () => {
     expect(TRANSITIONS[SandboxStatus.Deleted]).toEqual([]);
   });
 
-  it('only lets a student allocate an available sandbox', () => {
-    expect(sourcesOf(SandboxStatus.Allocated, 'student')).toEqual([SandboxStatus.Available]);
+  it('only lets a student allocate an available or an earmarked sandbox', () => {
+    expect(sourcesOf(SandboxStatus.Allocated, 'student')).toEqual([
+      SandboxStatus.Available,
+      SandboxStatus.Reserved,
+    ]);
     expect(canTransition(SandboxStatus.Available, SandboxStatus.Allocated, 'sync')).toBe(false);
+  });
+
+  it('lets only the reservation earmark a sandbox and give it back', () => {
+    expect(sourcesOf(SandboxStatus.Reserved, 'reservation')).toEqual([SandboxStatus.Available]);
+    for (const actor of ['student', 'sync', 'cleanup', 'expiry', 'operator', 'repair'] as const) {
+      expect(sourcesOf(SandboxStatus.Reserved, actor)).toEqual([]);
+    }
+    expect(sourcesOf(SandboxStatus.Available, 'reservation')).toEqual([SandboxStatus.Reserved]);
+    // A vanished earmarked sandbox is marked stale by sync; it is never revived as reserved.
+    expect(canTransition(SandboxStatus.Reserved, SandboxStatus.Stale, 'sync')).toBe(true);
+    expect(canTransition(SandboxStatus.Stale, SandboxStatus.Reserved)).toBe(false);
   });
 
   it('lets sync revive only stale rows', () => {

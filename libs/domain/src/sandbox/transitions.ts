@@ -1,7 +1,15 @@
 import { SandboxStatus } from './sandbox-status';
 
 /** Who moves a sandbox from one state to another. */
-export type TransitionActor = 'student' | 'sync' | 'cleanup' | 'expiry' | 'operator' | 'repair';
+export type TransitionActor =
+  | 'student'
+  | 'sync'
+  | 'cleanup'
+  | 'expiry'
+  | 'operator'
+  | 'repair'
+  /** The reservation jobs and admin actions: earmark a sandbox for a class and give it back. */
+  | 'reservation';
 
 export interface TransitionRule {
   readonly to: SandboxStatus;
@@ -16,6 +24,18 @@ export interface TransitionRule {
 export const TRANSITIONS: Readonly<Record<SandboxStatus, readonly TransitionRule[]>> = {
   [SandboxStatus.Available]: [
     { to: SandboxStatus.Allocated, by: ['student'] },
+    { to: SandboxStatus.Reserved, by: ['reservation'] },
+    { to: SandboxStatus.Stale, by: ['sync'] },
+    { to: SandboxStatus.PendingDeletion, by: ['operator'] },
+    { to: SandboxStatus.Quarantined, by: ['operator'] },
+  ],
+  // Earmarked for a reservation: the class's students take it (same claim protocol), the
+  // reservation gives it back unclaimed, sync reports it vanished, an operator can still act.
+  // Never available → reserved by anyone but the reservation, never reserved → allocated by
+  // anything but an allocation whose track holds that reservation (a condition on the write).
+  [SandboxStatus.Reserved]: [
+    { to: SandboxStatus.Allocated, by: ['student'] },
+    { to: SandboxStatus.Available, by: ['reservation'] },
     { to: SandboxStatus.Stale, by: ['sync'] },
     { to: SandboxStatus.PendingDeletion, by: ['operator'] },
     { to: SandboxStatus.Quarantined, by: ['operator'] },

@@ -33,6 +33,14 @@ export interface StoredClaim {
   readonly open: boolean;
 }
 
+/** The allocation path's view of the in-memory reservations. */
+export interface InMemoryReservationHook {
+  /** The open reservation whose earmarked set the request draws from first, if any. */
+  servingReservation(track: string | undefined, prefix: string): string | undefined;
+  /** Count an allocation from the reservation's earmarked set. */
+  allocatedFrom(reservationId: string): void;
+}
+
 /** One status change, the in-memory twin of libs/dynamo-repo's `StatusChange`. */
 export interface MemoryStatusChange {
   readonly sandboxId: string;
@@ -63,6 +71,8 @@ export class InMemoryRows {
   discrepancies: ProviderDiscrepancies | null = null;
   /** Per-track quotas and their counters (InMemoryTrackQuotaRepository). */
   readonly quotas = new Map<string, TrackQuota>();
+  /** Set by the in-memory reservations: which reservation a class allocation draws from. */
+  reservations: InMemoryReservationHook | null = null;
 
   constructor(readonly clock: Clock) {}
 

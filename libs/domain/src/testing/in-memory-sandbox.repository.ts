@@ -256,18 +256,39 @@ export class InMemorySandboxRepository implements SandboxRepository {
       }
     }
     const prefix = request.namePrefix ?? '';
-    const candidate = [...this.rows.values()].find(
-      (row) =>
-        row.sandbox.status === SandboxStatus.Available && row.sandbox.name.startsWith(prefix),
-    );
+    // A class member draws from the reservation's earmarked set first, then from the pool.
+    const reservationId = this.store.reservations?.servingReservation(request.trackName, prefix);
+    const rows = [...this.rows.values()];
+    const candidate =
+      (reservationId &&
+        rows.find(
+          (row) =>
+            row.sandbox.status === SandboxStatus.Reserved &&
+            row.sandbox.reservationId === reservationId &&
+            row.sandbox.name.startsWith(prefix),
+        )) ||
+      rows.find(
+        (row) =>
+          row.sandbox.status === SandboxStatus.Available && row.sandbox.name.startsWith(prefix),
+      );
     if (!candidate) throw new NoSandboxesAvailableError(prefix || undefined);
     // A new holding takes a unit of the track's quota (TrackQuotaExceededError when full); a
     // repeat returned above never does. Same step as the allocation, so both or neither.
     if (request.trackName) acquireQuotaUnit(this.store, request.trackName);
     this.tokenSequence += 1;
     const token = `mem-${this.tokenSequence}-${nowMs}`;
-    const sandbox = this.allocated(candidate.sandbox.sandboxId, request, token, request.trackName);
+    const from = candidate.sandbox.status;
+    const sandbox = this.allocated(
+      candidate.sandbox.sandboxId,
+      request,
+      token,
+      request.trackName,
+      from,
+    );
     if (!sandbox) throw new Error('unreachable: the candidate was available');
+    if (from === SandboxStatus.Reserved && sandbox.reservationId) {
+      this.store.reservations?.allocatedFrom(sandbox.reservationId);
+    }
     this.claims.set(key, {
       studentId: request.studentId,
       idempotencyKey: request.idempotencyKey,
@@ -288,11 +309,13 @@ export class InMemorySandboxRepository implements SandboxRepository {
     owner: { studentId: string; idempotencyKey: string; leaseSeconds?: number },
     token: string,
     trackName: string | undefined,
+    from: SandboxStatus = SandboxStatus.Available,
   ): Sandbox | null {
     return this.store.transition({
       sandboxId,
       to: SandboxStatus.Allocated,
       by: 'student',
+      from: [from],
       claimToken: token,
       fields: (now) => ({
         ownerId: owner.studentId,

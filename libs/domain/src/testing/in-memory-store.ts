@@ -9,6 +9,7 @@ import { InMemoryJobLeaseRepository } from './in-memory-job-lease.repository';
 import { InMemoryJobRunRepository } from './in-memory-job-run.repository';
 import { InMemoryLifecycleRepository } from './in-memory-lifecycle.repository';
 import { InMemoryRows } from './in-memory-rows';
+import { InMemoryReservations } from './in-memory-reservations';
 import { InMemorySandboxRepository } from './in-memory-sandbox.repository';
 import { InMemoryTrackQuotaRepository } from './in-memory-track-quotas';
 
@@ -24,6 +25,8 @@ export interface InMemoryStore extends SandboxStore {
   readonly sessions: InMemoryConsoleSessionRepository;
   readonly activity: InMemoryActivityStatsRepository;
   readonly quotas: InMemoryTrackQuotaRepository;
+  readonly reservations: InMemoryReservations;
+  readonly reservationLifecycle: InMemoryReservations;
 }
 
 /** Every part of the SandboxStore port over one set of in-memory rows (tests, demos). */
@@ -36,6 +39,7 @@ export function createInMemoryStore(options: {
   const sandboxes = new InMemorySandboxRepository({ clock, lease, rows });
   const activity = new InMemoryActivityStatsRepository();
   const events = new InMemorySandboxEventLog(clock, undefined, activity);
+  const reservations = new InMemoryReservations(rows, clock);
   return {
     rows,
     sandboxes,
@@ -47,6 +51,8 @@ export function createInMemoryStore(options: {
     sessions: new InMemoryConsoleSessionRepository(),
     activity,
     quotas: new InMemoryTrackQuotaRepository(rows, clock),
+    reservations,
+    reservationLifecycle: reservations,
     ping: () => Promise.resolve(),
     dispose: () => events.flush(),
   };

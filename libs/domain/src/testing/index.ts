@@ -12,3 +12,4 @@ export * from './in-memory-event-log';
 export * from './in-memory-console-session.repository';
 export * from './in-memory-activity-stats.repository';
 export * from './in-memory-track-quotas';
+export * from './in-memory-reservations';

@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Candidate {
   readonly id: string;
   readonly name: string;
+  /** Set when the candidate is earmarked for this reservation (status `reserved`). */
+  readonly reservationId?: string;
 }
 
 /**
@@ -108,8 +110,9 @@ export class CandidatePool {
   }
 
   private hasInFlight(prefix: string): boolean {
-    for (const { candidate } of this.inFlight.values()) {
-      if (candidate.name.startsWith(prefix)) return true;
+    for (const { candidate, prefix: key } of this.inFlight.values()) {
+      // `key === prefix` also covers pools keyed by something else (a reservation id).
+      if (key === prefix || candidate.name.startsWith(prefix)) return true;
     }
     return false;
   }

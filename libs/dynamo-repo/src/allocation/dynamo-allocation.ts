@@ -22,6 +22,7 @@ import type { TransitionWriter } from '../transitions/transition-writer';
 import { fetchAvailableCandidates } from './candidate-source';
 import { type Candidate, CandidatePool, type CandidatePoolOptions } from './candidate-pool';
 import type { ClaimWrites, HeldClaim } from './claim-writes';
+import type { EarmarkedDraw } from '../reservations/earmarked-draw';
 import { withQuotaUnit } from './quota-unit';
 
 export interface DynamoAllocationOptions {
@@ -39,6 +40,8 @@ export interface DynamoAllocationOptions {
   readonly onContention?: () => void;
   /** Per-track quotas: a new allocation holds one unit of its track's quota (quota-unit.ts). */
   readonly quota?: TrackQuotaCounter;
+  /** Class allocations draw from their reservation's earmarked set first (issue #16). */
+  readonly earmarked?: EarmarkedDraw;
 }
 
 type AttemptOutcome =
@@ -81,14 +84,14 @@ export class DynamoAllocation implements SandboxAllocationRepository {
       let existing: ClaimItem | null = null;
       if (!claimExists) {
         // Happy path: claim put + sandbox update, no read.
-        candidate = await this.pool.take(prefix);
+        candidate = await this.nextCandidate(request);
         if (candidate) {
           const put = await this.guard(candidate, this.claims.put(pk, request, candidate.id));
           if (put.held) {
             const outcome = await this.allocateUnderClaim(put.held, candidate, request);
             if (outcome.kind === 'done') return outcome.result;
           } else {
-            this.pool.giveBack(candidate);
+            this.giveBack(candidate);
             existing = put.existing;
           }
         }
@@ -113,7 +116,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
           continue;
         case 'spent':
         case 'abandoned': {
-          const next = await this.pool.take(prefix);
+          const next = await this.nextCandidate(request);
           if (!next) throw new NoSandboxesAvailableError(prefix || undefined);
           const held = await this.guard(
             next,
@@ -123,7 +126,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
             const outcome = await this.allocateUnderClaim(held, next, request);
             if (outcome.kind === 'done') return outcome.result;
           } else {
-            this.pool.giveBack(next);
+            this.giveBack(next);
           }
           rounds = nextRound(rounds);
           continue;
@@ -139,7 +142,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
     request: AllocationRequest,
   ): Promise<AttemptOutcome> {
     const refused = async (): Promise<void> => {
-      this.pool.giveBack(candidate);
+      this.giveBack(candidate);
       await this.claims.drop(held);
     };
     return withQuotaUnit(this.options.quota, request.trackName || undefined, refused, () =>
@@ -164,33 +167,63 @@ export class DynamoAllocation implements SandboxAllocationRepository {
       if (this.options.clock.nowMs() >= held.deadlineMs) {
         const extended = await this.guard(candidate, this.claims.point(held, candidate.id));
         if (!extended) {
-          this.pool.giveBack(candidate);
+          this.giveBack(candidate);
           return { kind: 'lost' };
         }
         held = extended;
       }
       const taken = await this.guard(candidate, this.takeSandbox(candidate, held, request));
-      this.pool.markTaken(candidate);
-      if (taken) return { kind: 'done', result: { sandbox: toSandbox(taken), created: true } };
+      this.markTaken(candidate);
+      if (taken) {
+        if (candidate.reservationId)
+          await this.options.earmarked?.recordAllocated(candidate.reservationId);
+        return { kind: 'done', result: { sandbox: toSandbox(taken), created: true } };
+      }
       this.options.onContention?.();
-      const next = await this.pool.take(prefix);
+      const next = await this.nextCandidate(request);
       if (!next) {
         await this.claims.drop(held);
         throw new NoSandboxesAvailableError(prefix || undefined);
       }
       const moved = await this.guard(next, this.claims.point(held, next.id));
       if (!moved) {
-        this.pool.giveBack(next);
+        this.giveBack(next);
         return { kind: 'lost' };
       }
       held = moved;
       candidate = next;
     }
-    this.pool.giveBack(candidate);
+    this.giveBack(candidate);
     throw new ConcurrentModificationError('The sandbox pool');
   }
 
-  /** The transition that makes a sandbox the student's: it must still be available. */
+  /** The reservation's earmarked set first when the request's track holds one, then the pool. */
+  private async nextCandidate(request: AllocationRequest): Promise<Candidate | null> {
+    const { earmarked } = this.options;
+    const reserved = await earmarked?.take(request);
+    if (reserved) return reserved;
+    const general = await this.pool.take(request.namePrefix ?? '');
+    if (general || !earmarked || !request.trackName) return general;
+    // The pool is dry: a reservation may have opened after this process's copy of the ledger
+    // (its earmarks are what emptied the pool). Look again on a fresh copy before a 409.
+    return earmarked.take(request, { fresh: true });
+  }
+
+  private giveBack(candidate: Candidate): void {
+    if (candidate.reservationId) this.options.earmarked?.giveBack(candidate);
+    else this.pool.giveBack(candidate);
+  }
+
+  private markTaken(candidate: Candidate): void {
+    if (candidate.reservationId) this.options.earmarked?.markTaken(candidate);
+    else this.pool.markTaken(candidate);
+  }
+
+  /**
+   * The transition that makes a sandbox the student's: a pool candidate must still be
+   * `available` (never `reserved`: an earmarked sandbox is not the pool's), an earmarked one still
+   * `reserved` for the reservation the request's track holds.
+   */
   private takeSandbox(
     candidate: Candidate,
     held: HeldClaim,
@@ -199,12 +232,20 @@ export class DynamoAllocation implements SandboxAllocationRepository {
     const now = nowSeconds(this.options.clock);
     const prefix = request.namePrefix ?? '';
     const track = request.trackName ? request.trackName : undefined;
+    const rid = candidate.reservationId;
+    const conditions = [
+      ...(prefix ? ['begins_with(#name, :prefix)'] : []),
+      ...(rid ? ['reservation_id = :rid'] : []),
+    ];
     return this.options.writer.apply({
       sandboxId: candidate.id,
       to: SandboxStatus.Allocated,
       by: 'student',
+      from: [rid ? SandboxStatus.Reserved : SandboxStatus.Available],
       now,
-      ...(prefix ? { condition: 'begins_with(#name, :prefix)', names: { '#name': 'name' } } : {}),
+      ...(conditions.length ? { condition: conditions.join(' AND ') } : {}),
+      ...(prefix ? { names: { '#name': 'name' } } : {}),
+      ...(rid ? { remove: ['type_pk', 'type_sk'] } : {}),
       set:
         'owner_id = :sid, idempotency_key = :key, claim_token = :token, allocated_at = :now, ' +
         'expires_at = :expires, owner_pk = :sid, owner_sk = :osk' +
@@ -217,6 +258,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
         ':osk': allocationSortKey(now, candidate.id),
         ...(track ? { ':track': track } : {}),
         ...(prefix ? { ':prefix': prefix } : {}),
+        ...(rid ? { ':rid': rid } : {}),
       },
       returnValues: 'ALL_NEW',
     });
@@ -227,7 +269,7 @@ export class DynamoAllocation implements SandboxAllocationRepository {
     try {
       return await work;
     } catch (error) {
-      this.pool.giveBack(candidate);
+      this.giveBack(candidate);
       throw error;
     }
   }

@@ -27,6 +27,7 @@ export interface SandboxItem {
   quarantine_reason?: string;
   deleted_at?: number;
   stale_since?: number;
+  reservation_id?: string;
   claim_token?: string;
   version: number;
   status_pk?: string;
@@ -100,6 +101,7 @@ export function toSandbox(raw: Record<string, unknown>): Sandbox {
     ...optional('quarantineReason', item.quarantine_reason),
     ...optional('deletedAt', item.deleted_at),
     ...optional('staleSince', item.stale_since),
+    ...optional('reservationId', item.reservation_id),
   };
 }
 

@@ -189,9 +189,22 @@ export async function forEachStatusPartition(
   work: (status: SandboxStatus, shard: string) => Promise<void>,
 ): Promise<void> {
   const limit = pLimit(PARTITION_CONCURRENCY);
+  // Once one partition failed the call has failed: start no more reads (a stalled store would
+  // otherwise keep receiving the queued ones long after the caller got its error).
+  let failed = false;
   await Promise.all(
     ALL_SANDBOX_STATUSES.flatMap((status) =>
-      ALL_SHARDS.map((shard) => limit(() => work(status, shard))),
+      ALL_SHARDS.map((shard) =>
+        limit(async () => {
+          if (failed) return;
+          try {
+            await work(status, shard);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }),
+      ),
     ),
   );
 }

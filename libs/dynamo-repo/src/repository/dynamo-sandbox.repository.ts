@@ -25,6 +25,7 @@ import { DynamoClaimRepair } from '../claims/dynamo-claim-repair';
 import { lowLevelClientOf } from '../client/document-client';
 import { DynamoSandboxReads, type SandboxTable } from '../pool/dynamo-sandbox-reads';
 import { DynamoSandboxRelease } from '../release/dynamo-sandbox-release';
+import type { EarmarkedDraw } from '../reservations/earmarked-draw';
 import { DynamoProviderSync } from '../sync/dynamo-provider-sync';
 import { TransitionWriter } from '../transitions/transition-writer';
 
@@ -40,6 +41,8 @@ export interface DynamoSandboxRepositoryOptions {
   readonly quota?: TrackQuotaCounter;
   /** The store's one writer (a new one over `client` when absent). */
   readonly writer?: TransitionWriter;
+  /** Class allocations draw from their reservation's earmarked set first. */
+  readonly earmarked?: EarmarkedDraw;
 }
 
 /**
@@ -71,6 +74,7 @@ export class DynamoSandboxRepository implements SandboxRepository {
       ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
       ...(options.onContention ? { onContention: options.onContention } : {}),
       ...(options.quota ? { quota: options.quota } : {}),
+      ...(options.earmarked ? { earmarked: options.earmarked } : {}),
     });
     this.releases = new DynamoSandboxRelease(writer, this.reads);
     this.extensions = new DynamoSandboxExtension(table, this.reads, clock);

@@ -16,6 +16,9 @@ import { DynamoLifecycleRepository } from '../lifecycle/dynamo-lifecycle.reposit
 import { DynamoTrackQuotas } from '../quota/dynamo-track-quotas';
 import { DynamoSandboxRepository } from '../repository/dynamo-sandbox.repository';
 import { TransitionWriter } from '../transitions/transition-writer';
+import { DynamoReservationLifecycle } from '../reservations/dynamo-reservation-lifecycle';
+import { DynamoReservations } from '../reservations/dynamo-reservations';
+import { EarmarkedDraw } from '../reservations/earmarked-draw';
 
 /** Where the table is and the lease rules (the platform's PersistenceConfig has this shape). */
 export interface DynamoStoreConfig extends DocumentClientConfig {
@@ -33,6 +36,8 @@ export interface DynamoStoreOptions {
   readonly onAllocationContention?: () => void;
   /** How long a process trusts "track has no quota" (ms, default 5000; 0: always ask). */
   readonly quotaPresenceTtlMs?: number;
+  /** How old the allocation path's copy of the reservation ledger may get (ms, default 5000). */
+  readonly reservationRefreshMs?: number;
 }
 
 /** The DynamoDB store, plus the document client its parts share. */
@@ -54,8 +59,14 @@ export function createDynamoStore(
   const { tableName, lease } = config;
   // One status writer for every part (sandboxes, lifecycle, admin).
   const writer = new TransitionWriter(lowLevelClientOf(client), tableName, clock);
+  const table = { client, fast: lowLevelClientOf(client), tableName };
+  const earmarked = new EarmarkedDraw(table, clock, {
+    ...(options.reservationRefreshMs !== undefined
+      ? { refreshMs: options.reservationRefreshMs }
+      : {}),
+  });
   const quotas = new DynamoTrackQuotas({
-    table: { client, fast: lowLevelClientOf(client), tableName },
+    table,
     clock,
     ...(options.quotaPresenceTtlMs !== undefined
       ? { presenceTtlMs: options.quotaPresenceTtlMs }
@@ -70,6 +81,7 @@ export function createDynamoStore(
     lease,
     writer,
     quota: quotas,
+    earmarked,
     ...(options.candidatePool ? { candidatePool: options.candidatePool } : {}),
     ...(options.onAllocationContention ? { onContention: options.onAllocationContention } : {}),
   });
@@ -86,6 +98,8 @@ export function createDynamoStore(
     sessions: new DynamoConsoleSessionRepository({ client, tableName }),
     activity,
     quotas,
+    reservations: new DynamoReservations(table, clock),
+    reservationLifecycle: new DynamoReservationLifecycle(table, writer, clock),
     ping: () => sandboxes.ping(),
     dispose: async () => {
       await events.flush();

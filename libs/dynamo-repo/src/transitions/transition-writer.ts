@@ -122,7 +122,14 @@ export class TransitionWriter {
       'status_before = #status',
       ...(change.set ? [change.set] : []),
     ];
-    const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
+    // Leaving `reserved` always leaves the reservation's earmarked list (its TypeIndex entry).
+    const removed = new Set(change.remove ?? []);
+    if (change.to !== SandboxStatus.Reserved && sources.includes(SandboxStatus.Reserved)) {
+      removed.add('type_pk').add('type_sk');
+      // Allocated rows keep it (which reservation the student's sandbox came from).
+      if (change.to !== SandboxStatus.Allocated) removed.add('reservation_id');
+    }
+    const remove = removed.size ? ` REMOVE ${[...removed].join(', ')}` : '';
     const sent = this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,

@@ -11,6 +11,7 @@ import type { CleanupAttemptOutcome, CleanupResult } from '../cleanup/cleanup.jo
 import type { ExpiryResult } from '../expiry/expiry.job';
 import type { PoolCounts } from '../pool-gauges/pool-gauges.job';
 import { JOB_NAMES, type JobName } from '../runner/job';
+import type { ReservationJobResult } from '../reservations/reservation.job';
 import type { JobRunReport } from '../runner/leased-job-runner';
 import type { StalePurgeResult } from '../stale-purge/stale-purge.job';
 import type { SyncResult } from '../sync/sync.job';
@@ -119,6 +120,11 @@ function createJobMetricSet(registry: Registry) {
       'broker_quota_repair_total',
       'Per-track quota counters checked and corrected',
       ['outcome'],
+    ),
+    reservationSandboxes: counter(
+      'broker_reservation_sandboxes_total',
+      'Reservation job: sandboxes earmarked, given back, and seats it could not earmark (short)',
+      ['action'],
     ),
   };
 }
@@ -238,6 +244,15 @@ export class JobMetrics {
           for (const [key, n] of Object.entries(r) as [string, number][]) {
             this.m.quotasRepaired.inc({ outcome: key }, n);
           }
+        return;
+      }
+      case 'reservations': {
+        const r = result as ReservationJobResult | null | undefined;
+        if (r) {
+          this.m.reservationSandboxes.inc({ action: 'earmarked' }, r.earmarked);
+          this.m.reservationSandboxes.inc({ action: 'released' }, r.released);
+          this.m.reservationSandboxes.inc({ action: 'short' }, r.short);
+        }
         return;
       }
       case 'pool-gauges':

@@ -11,6 +11,7 @@ import { PoolGaugesJob } from '../pool-gauges/pool-gauges.job';
 import { QuotaRepairJob } from '../quota-repair/quota-repair.job';
 import { StalePurgeJob } from '../stale-purge/stale-purge.job';
 import { SyncJob } from '../sync/sync.job';
+import { NoReservationsJob, ReservationJob } from '../reservations/reservation.job';
 import { TrackStatsJob } from '../track-stats/track-stats.job';
 import { recordRun, type RunRecordsDeps } from './run-records';
 import type { Job, JobLogger, JobName } from './job';
@@ -18,14 +19,14 @@ import { type JobRunReport, LeasedJobRunner, type RunSignals } from './leased-jo
 
 /**
  * The parts of the store the jobs write through (`createDynamoStore`, `createInMemoryStore`).
- * `activity` (chart counters, track snapshot) and `runs` (records of scheduled sync/cleanup
- * runs) are optional: without them nothing is counted or recorded.
+ * `activity` (chart counters, track snapshot), `runs` (records of scheduled sync/cleanup runs)
+ * and `reservationLifecycle` are optional: without them nothing is counted, recorded or earmarked.
  */
 export type JobStorage = Pick<
   SandboxStore,
   'sandboxes' | 'lifecycle' | 'leases' | 'events' | 'quotas'
 > &
-  Partial<Pick<SandboxStore, 'activity' | 'runs'>>;
+  Partial<Pick<SandboxStore, 'activity' | 'runs' | 'reservationLifecycle'>>;
 
 export interface JobSetSettings {
   readonly leaseTtlMs: number;
@@ -108,6 +109,14 @@ export class JobSet {
           ? { settleMs: settings.quotaRepairSettleMs }
           : {},
       ),
+      reservations: storage.reservationLifecycle
+        ? new ReservationJob({
+            reservations: storage.reservationLifecycle,
+            clock,
+            logger,
+            events,
+          })
+        : new NoReservationsJob(),
     };
     this.records = {
       activity: storage.activity,

@@ -8,6 +8,7 @@ export const JOB_NAMES = [
   'pool-gauges',
   'track-stats',
   'quota-repair',
+  'reservations',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

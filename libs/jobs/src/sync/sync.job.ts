@@ -165,6 +165,14 @@ export class SyncJob implements Job<SyncResult> {
     })) {
       if (!present.has(row.sandboxId)) vanished.push(row);
     }
+    // Earmarked for a class: a vanished one is marked stale (it leaves the reservation's set,
+    // reported below) and the reservation job earmarks a replacement if stock allows.
+    for await (const row of sandboxesIn(pool, SandboxStatus.Reserved, {
+      pageSize,
+      signal: ctx.stop,
+    })) {
+      if (!present.has(row.sandboxId)) vanished.push(row);
+    }
     for await (const row of sandboxesIn(pool, SandboxStatus.Allocated, {
       pageSize,
       signal: ctx.stop,
@@ -213,9 +221,10 @@ export class SyncJob implements Job<SyncResult> {
             result.markedStale += 1;
             recordJobTransition(this.deps.events, this.name, {
               sandboxId: row.sandboxId,
-              from: SandboxStatus.Available,
+              from: row.status,
               to: SandboxStatus.Stale,
-              action: 'mark_stale',
+              action: row.status === SandboxStatus.Reserved ? 'reserved_vanished' : 'mark_stale',
+              ...(row.reservationId ? { details: { reservation_id: row.reservationId } } : {}),
             });
           }
         } catch (error) {

@@ -13,6 +13,8 @@ import {
   CONSOLE_SESSION_REPOSITORY,
   JOB_LEASE_REPOSITORY,
   JOB_RUN_REPOSITORY,
+  RESERVATION_LIFECYCLE_REPOSITORY,
+  RESERVATION_REPOSITORY,
   type LeasePolicy,
   SANDBOX_ADMIN_REPOSITORY,
   SANDBOX_ALLOCATION_REPOSITORY,
@@ -61,6 +63,8 @@ const PARTS: ReadonlyArray<readonly [symbol, (store: SandboxStore) => unknown]> 
   [JOB_RUN_REPOSITORY, (store) => store.runs],
   [CONSOLE_SESSION_REPOSITORY, (store) => store.sessions],
   [ACTIVITY_STATS_REPOSITORY, (store) => store.activity],
+  [RESERVATION_REPOSITORY, (store) => store.reservations],
+  [RESERVATION_LIFECYCLE_REPOSITORY, (store) => store.reservationLifecycle],
 ];
 
 /**

@@ -30,6 +30,10 @@ export const DOMAIN_PROBLEMS: Readonly<Record<DomainErrorCode, DomainProblemMapp
   EXTENSION_LIMIT_REACHED: { status: 409 },
   TRACK_QUOTA_EXCEEDED: { status: 409, retryAfter: 30 },
   TRACK_NOT_FOUND: { status: 404 },
+  INSUFFICIENT_CAPACITY: { status: 409 },
+  RESERVATION_NOT_FOUND: { status: 404 },
+  RESERVATION_NOT_ACTIVE: { status: 409 },
+  INVALID_RESERVATION_WINDOW: { status: 400 },
 };
 
 /** Default `code` for an HTTP status when the error did not name one. */
@@ -80,6 +84,11 @@ export interface ProblemDetails {
   readonly limits?: Readonly<Record<string, number>>;
   /** TRACK_QUOTA_EXCEEDED: `{ track, max_allocated, held }`. */
   readonly quota?: Readonly<Record<string, string | number>>;
+  /** INSUFFICIENT_CAPACITY: how many sandboxes are missing, and the figures behind it. */
+  readonly shortfall?: number;
+  readonly available?: number;
+  readonly committed?: number;
+  readonly requested?: number;
 }
 
 /** One invalid input: the field (body property, query parameter or header name) and why. */

@@ -37,6 +37,8 @@ export interface BulkResult {
 /** Allocated rows and rows in deletion change only with force (see bulkDelete). */
 const FORCE_ONLY: ReadonlySet<SandboxStatus> = new Set<SandboxStatus>([
   SandboxStatus.Allocated,
+  // Earmarked for a class: taking it needs the operator's explicit force too.
+  SandboxStatus.Reserved,
   SandboxStatus.PendingDeletion,
   SandboxStatus.Deleting,
 ]);

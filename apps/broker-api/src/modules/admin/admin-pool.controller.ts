@@ -79,7 +79,8 @@ export class AdminPoolController {
     summary: 'Send every row in a status towards deletion (bounded per call)',
     description:
       'available, stale, deletion_failed, quarantined → pending_deletion (the cleanup job deletes ' +
-      'the provider accounts and tombstones them). allocated → pending_deletion and ' +
+      'the provider accounts and tombstones them). allocated | reserved (earmarked for a class) → ' +
+      'pending_deletion and ' +
       'pending_deletion | deleting → deleted (DB only) need force=true. Rows are never removed.',
   })
   @ApiOkResponse({ description: 'What was done' })

@@ -19,6 +19,7 @@ export function toAdminSandbox(s: Sandbox): AdminSandboxDto {
     quarantine_reason: s.quarantineReason ?? null,
     deleted_at: s.deletedAt ?? null,
     stale_since: s.staleSince ?? null,
+    reservation_id: s.reservationId ?? null,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     version: s.version,

@@ -73,7 +73,8 @@ export class AdminSandboxesController {
   @HttpCode(200)
   @idParam
   @ApiOperation({
-    summary: 'available | stale | pending_deletion | deletion_failed → quarantined, with a reason',
+    summary:
+      'available | reserved | stale | pending_deletion | deletion_failed → quarantined, with a reason',
   })
   @ApiOkResponse({ type: AdminSandboxDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'SANDBOX_NOT_FOUND' })

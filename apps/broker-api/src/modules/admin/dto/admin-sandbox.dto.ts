@@ -18,6 +18,12 @@ export class AdminSandboxDto {
   @ApiProperty({ type: String, nullable: true }) quarantine_reason!: string | null;
   @ApiProperty({ type: Number, nullable: true }) deleted_at!: number | null;
   @ApiProperty({ type: Number, nullable: true }) stale_since!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Reservation it is earmarked for (reserved) or was allocated from',
+  })
+  reservation_id!: string | null;
   @ApiProperty() created_at!: number;
   @ApiProperty() updated_at!: number;
   @ApiPropertyOptional() version?: number;

@@ -49,7 +49,8 @@ export class AllocateSandboxUseCase {
         this.events?.record(
           transitionEvent({
             sandboxId: result.sandbox.sandboxId,
-            from: SandboxStatus.Available,
+            // A class member's sandbox came from the reservation's earmarked set.
+            from: result.sandbox.reservationId ? SandboxStatus.Reserved : SandboxStatus.Available,
             to: SandboxStatus.Allocated,
             actor: {
               kind: 'student',
@@ -58,7 +59,12 @@ export class AllocateSandboxUseCase {
             },
             action: 'allocate',
             requestId,
-            details: { track: request.trackName ?? null },
+            details: {
+              track: request.trackName ?? null,
+              ...(result.sandbox.reservationId
+                ? { reservation_id: result.sandbox.reservationId }
+                : {}),
+            },
           }),
         );
       }
