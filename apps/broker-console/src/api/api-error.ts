@@ -23,4 +23,9 @@ export interface ProblemBody {
   readonly code?: string;
   readonly request_id?: string;
   readonly errors?: readonly unknown[];
+  /** INSUFFICIENT_CAPACITY: sandboxes missing, and the figures behind it. */
+  readonly shortfall?: number;
+  readonly available?: number;
+  readonly committed?: number;
+  readonly requested?: number;
 }

@@ -1,7 +1,16 @@
+import { capacityPath } from '../lib/capacity';
 import { exportCsvPath, type SandboxFilters, sandboxListPath } from '../lib/filters';
+import { quotaListPath, quotaPath } from '../lib/quotas';
+import { type ReservationFilters, reservationListPath } from '../lib/reservations';
 import { apiRequest } from './http';
 import type {
   AdminSandbox,
+  CapacityView,
+  NewReservationBody,
+  Reservation,
+  ReservationPage,
+  TrackQuota,
+  TrackQuotaPage,
   AllocationStatsView,
   CleanupStatsView,
   EventPage,
@@ -51,4 +60,22 @@ export const api = {
     apiRequest<JobRunList>('GET', `/v1/admin/jobs/runs?job=${job}&limit=${limit}`),
   run: (runId: string) => apiRequest<JobRun>('GET', `/v1/admin/jobs/runs/${enc(runId)}`),
   trigger: (job: JobName) => apiRequest<JobRun>('POST', `/v1/admin/${job}`),
+
+  capacity: (prefix: string) => apiRequest<CapacityView>('GET', capacityPath(prefix)),
+  reservations: (filters: ReservationFilters, limit: number, cursor: string | null) =>
+    apiRequest<ReservationPage>('GET', reservationListPath(filters, limit, cursor)),
+  reservation: (id: string) =>
+    apiRequest<Reservation>('GET', `/v1/admin/reservations/${enc(id)}`),
+  book: (body: NewReservationBody) =>
+    apiRequest<Reservation>('POST', '/v1/admin/reservations', body),
+  resize: (id: string, count: number) =>
+    apiRequest<Reservation>('PATCH', `/v1/admin/reservations/${enc(id)}`, { count }),
+  cancelReservation: (id: string) =>
+    apiRequest<Reservation>('DELETE', `/v1/admin/reservations/${enc(id)}`),
+
+  quotas: (limit: number, cursor: string | null) =>
+    apiRequest<TrackQuotaPage>('GET', quotaListPath(limit, cursor)),
+  setQuota: (track: string, maxAllocated: number) =>
+    apiRequest<TrackQuota>('PUT', quotaPath(track), { max_allocated: maxAllocated }),
+  removeQuota: (track: string) => apiRequest<void>('DELETE', quotaPath(track)),
 };

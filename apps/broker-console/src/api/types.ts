@@ -146,3 +146,83 @@ export interface JobRun {
 export interface JobRunList {
   readonly items: readonly JobRun[];
 }
+
+export const RESERVATION_STATUSES = ['confirmed', 'cancelled', 'ended'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** A class booking (`/v1/admin/reservations`). Times are epoch seconds. */
+export interface Reservation {
+  readonly reservation_id: string;
+  readonly track: string;
+  readonly count: number;
+  readonly starts_at: number;
+  readonly ends_at: number;
+  /** Empty: any sandbox's name. */
+  readonly name_prefix: string;
+  readonly status: ReservationStatus;
+  readonly earmark_at: number;
+  readonly release_at: number;
+  readonly release_unclaimed_after_minutes: number;
+  readonly held: number;
+  readonly allocated: number;
+  readonly remaining: number;
+  readonly created_at: number;
+  readonly created_by: string;
+  readonly updated_at: number;
+}
+
+/** `GET /v1/admin/reservations`. */
+export interface ReservationPage {
+  readonly reservations: readonly Reservation[];
+  readonly count: number;
+  readonly cursor: string | null;
+}
+
+/** `POST /v1/admin/reservations` body. */
+export interface NewReservationBody {
+  readonly track: string;
+  readonly count: number;
+  readonly starts_at: number;
+  readonly ends_at: number;
+  readonly name_prefix?: string;
+  readonly release_unclaimed_after_minutes?: number;
+}
+
+/** One reservation window of the capacity forecast. */
+export interface CapacityWindow {
+  readonly reservation_id: string;
+  readonly track: string;
+  readonly name_prefix: string;
+  readonly starts_at: number;
+  readonly ends_at: number;
+  readonly outstanding: number;
+  readonly cumulative: number;
+  readonly shortfall: number;
+  readonly summary: string;
+}
+
+/** `GET /v1/admin/capacity[?prefix=]`. */
+export interface CapacityView {
+  readonly name_prefix: string;
+  readonly available: number;
+  readonly reserved: number;
+  readonly held: number;
+  readonly shortfall: number;
+  readonly until: number;
+  readonly windows: readonly CapacityWindow[];
+}
+
+/** A track's quota (`/v1/admin/tracks/{track}/quota`). */
+export interface TrackQuota {
+  readonly track: string;
+  readonly max_allocated: number;
+  readonly held: number;
+  readonly updated_at: string;
+}
+
+/** `GET /v1/admin/tracks/quotas`. */
+export interface TrackQuotaPage {
+  readonly quotas: readonly TrackQuota[];
+  readonly count: number;
+  readonly cursor: string | null;
+}

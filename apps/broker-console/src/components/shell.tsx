@@ -1,6 +1,7 @@
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import type { SessionView } from '../api/types';
 import { parseRoute, routePath } from '../lib/routes';
+import { ClassesPage } from '../pages/classes';
 import { JobsPage } from '../pages/jobs';
 import { OverviewPage } from '../pages/overview';
 import { SandboxPage } from '../pages/sandbox';
@@ -12,6 +13,7 @@ const NAV = [
   { page: 'overview', label: 'Overview' },
   { page: 'sandboxes', label: 'Sandboxes' },
   { page: 'jobs', label: 'Jobs' },
+  { page: 'classes', label: 'Classes' },
 ] as const;
 
 /** Header (navigation, refresh, role, sign-out) and the current page. */
@@ -61,6 +63,7 @@ export function Shell({ session }: { readonly session: SessionView }) {
         {route.page === 'sandboxes' ? <SandboxesPage /> : null}
         {route.page === 'sandbox' ? <SandboxPage id={route.id} role={session.role} /> : null}
         {route.page === 'jobs' ? <JobsPage role={session.role} /> : null}
+        {route.page === 'classes' ? <ClassesPage role={session.role} /> : null}
         {route.page === 'not-found' ? (
           <p>
             No such page. <Link to={routePath({ page: 'overview' })}>Overview</Link>

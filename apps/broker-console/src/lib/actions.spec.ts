@@ -1,5 +1,12 @@
 import type { AdminSandbox } from '../api/types';
-import { canChange, confirmText, validReason, visibleRepairs } from './actions';
+import {
+  canChange,
+  classActions,
+  confirmText,
+  validReason,
+  visibleRepairs,
+  visibleReservationActions,
+} from './actions';
 
 const sandbox = (over: Partial<AdminSandbox> = {}): AdminSandbox => ({
   sandbox_id: '2026042',
@@ -61,5 +68,20 @@ describe('role and status to visible actions', () => {
     expect(validReason('   ')).toBe(false);
     expect(validReason('x'.repeat(501))).toBe(false);
     expect(validReason('two\nlines')).toBe(false);
+  });
+});
+
+describe('role to the Classes page actions', () => {
+  it('gives a viewer no booking, resize, cancel or quota change', () => {
+    expect(classActions('viewer')).toEqual({ book: false, editQuotas: false });
+    expect(classActions(undefined)).toEqual({ book: false, editQuotas: false });
+    expect(visibleReservationActions('viewer', 'confirmed')).toEqual([]);
+  });
+
+  it('gives an admin all of them, resize and cancel only on a confirmed booking', () => {
+    expect(classActions('admin')).toEqual({ book: true, editQuotas: true });
+    expect(visibleReservationActions('admin', 'confirmed')).toEqual(['resize', 'cancel']);
+    expect(visibleReservationActions('admin', 'cancelled')).toEqual([]);
+    expect(visibleReservationActions('admin', 'ended')).toEqual([]);
   });
 });

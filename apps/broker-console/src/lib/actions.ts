@@ -1,4 +1,4 @@
-import type { AdminSandbox, Role, SandboxStatus } from '../api/types';
+import type { AdminSandbox, ReservationStatus, Role, SandboxStatus } from '../api/types';
 
 export type RepairAction = 'retry-deletion' | 'quarantine' | 'force-release';
 
@@ -53,4 +53,25 @@ export function confirmText(action: RepairAction, sandbox: AdminSandbox): string
 export function validReason(reason: string): boolean {
   const trimmed = reason.trim();
   return trimmed.length > 0 && trimmed.length <= 500 && /^[^\x00-\x1f\x7f]+$/.test(trimmed);
+}
+
+/** What the Classes page offers: booking and quota changes to admins, nothing to viewers. */
+export interface ClassActions {
+  readonly book: boolean;
+  readonly editQuotas: boolean;
+}
+
+export function classActions(role: Role | null | undefined): ClassActions {
+  const admin = canChange(role);
+  return { book: admin, editQuotas: admin };
+}
+
+export type ReservationAction = 'resize' | 'cancel';
+
+/** Resize and cancel for an admin on a confirmed booking (cancelled/ended ones are refused 409). */
+export function visibleReservationActions(
+  role: Role | null | undefined,
+  status: ReservationStatus,
+): ReservationAction[] {
+  return canChange(role) && status === 'confirmed' ? ['resize', 'cancel'] : [];
 }

@@ -32,6 +32,19 @@ describe('problem body to message', () => {
     );
   });
 
+  it("keeps INSUFFICIENT_CAPACITY's figures", () => {
+    const body =
+      '{"code":"INSUFFICIENT_CAPACITY","detail":"Not enough","shortfall":12,"available":38,"committed":0,"requested":50}';
+    expect(parseProblem(body)).toMatchObject({
+      code: 'INSUFFICIENT_CAPACITY',
+      shortfall: 12,
+      available: 38,
+      committed: 0,
+      requested: 50,
+    });
+    expect(parseProblem('{"code":"X"}')).not.toHaveProperty('shortfall');
+  });
+
   it('describes any thrown value', () => {
     expect(errorMessage(new ApiError(409, null, 'Conflict with the current state'))).toBe(
       'Conflict with the current state',

@@ -8,13 +8,22 @@ export function parseProblem(text: string): ProblemBody | null {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
     const body = value as Record<string, unknown>;
     const str = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
+    const num = (key: string) => (typeof body[key] === 'number' ? body[key] : undefined);
     return {
       title: str('title'),
       detail: str('detail'),
       code: str('code'),
       request_id: str('request_id'),
       type: str('type'),
-      status: typeof body['status'] === 'number' ? body['status'] : undefined,
+      status: num('status'),
+      ...(num('shortfall') !== undefined
+        ? {
+            shortfall: num('shortfall'),
+            available: num('available'),
+            committed: num('committed'),
+            requested: num('requested'),
+          }
+        : {}),
     };
   } catch {
     return null;

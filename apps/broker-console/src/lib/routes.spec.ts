@@ -7,6 +7,8 @@ describe('console routes', () => {
     expect(parseRoute('/console/sandboxes')).toEqual({ page: 'sandboxes' });
     expect(parseRoute('/console/sandboxes/2026042')).toEqual({ page: 'sandbox', id: '2026042' });
     expect(parseRoute('/console/jobs')).toEqual({ page: 'jobs' });
+    expect(parseRoute('/console/classes')).toEqual({ page: 'classes' });
+    expect(routePath({ page: 'classes' })).toBe('/console/classes');
     expect(parseRoute('/console/nope/1/2')).toEqual({ page: 'not-found' });
   });
 

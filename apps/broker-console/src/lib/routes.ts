@@ -4,6 +4,7 @@ export type Route =
   | { readonly page: 'sandboxes' }
   | { readonly page: 'sandbox'; readonly id: string }
   | { readonly page: 'jobs' }
+  | { readonly page: 'classes' }
   | { readonly page: 'not-found' };
 
 export const BASE = '/console';
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string): Route {
     return { page: 'sandbox', id: safeDecode(parts[1]) };
   }
   if (parts[0] === 'jobs' && parts.length === 1) return { page: 'jobs' };
+  if (parts[0] === 'classes' && parts.length === 1) return { page: 'classes' };
   return { page: 'not-found' };
 }
 
@@ -33,6 +35,8 @@ export function routePath(route: Route): string {
       return `${BASE}/sandboxes/${encodeURIComponent(route.id)}`;
     case 'jobs':
       return `${BASE}/jobs`;
+    case 'classes':
+      return `${BASE}/classes`;
   }
 }
 
