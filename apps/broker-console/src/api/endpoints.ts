@@ -64,8 +64,7 @@ export const api = {
   capacity: (prefix: string) => apiRequest<CapacityView>('GET', capacityPath(prefix)),
   reservations: (filters: ReservationFilters, limit: number, cursor: string | null) =>
     apiRequest<ReservationPage>('GET', reservationListPath(filters, limit, cursor)),
-  reservation: (id: string) =>
-    apiRequest<Reservation>('GET', `/v1/admin/reservations/${enc(id)}`),
+  reservation: (id: string) => apiRequest<Reservation>('GET', `/v1/admin/reservations/${enc(id)}`),
   book: (body: NewReservationBody) =>
     apiRequest<Reservation>('POST', '/v1/admin/reservations', body),
   resize: (id: string, count: number) =>

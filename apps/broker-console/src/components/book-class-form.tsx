@@ -9,6 +9,7 @@ import {
   capacityRefusal,
   EMPTY_BOOKING,
   epochToLocalInput,
+  localInputToEpoch,
   MAX_COUNT,
   MAX_RELEASE_MINUTES,
   windowText,
@@ -51,7 +52,11 @@ export function BookClassForm() {
     setErrors({});
     book.mutate(result.body);
   };
-  const field = (key: keyof BookingDraft, label: string, input: InputHTMLAttributes<HTMLInputElement>) => (
+  const field = (
+    key: keyof BookingDraft,
+    label: string,
+    input: InputHTMLAttributes<HTMLInputElement>,
+  ) => (
     <label>
       {label}
       <input
@@ -69,6 +74,8 @@ export function BookClassForm() {
     </label>
   );
   const refusal = book.error instanceof ApiError ? capacityRefusal(book.error.problem) : null;
+  const start = localInputToEpoch(draft.starts_at);
+  const end = localInputToEpoch(draft.ends_at);
 
   return (
     <section className="classes-section" data-testid="book-class">
@@ -88,6 +95,11 @@ export function BookClassForm() {
           {book.isPending ? 'Booking…' : 'Book'}
         </button>
       </form>
+      {start !== null && end !== null && end > start ? (
+        <p className="muted" data-testid="book-window-utc">
+          Window in UTC (as the lists show it): {windowText(start, end)}
+        </p>
+      ) : null}
       <p className="muted">
         Up to {MAX_COUNT} sandboxes; unclaimed seats go back to the pool the given minutes after the
         start (0 to {MAX_RELEASE_MINUTES}, default the broker&apos;s setting) and all at the end.

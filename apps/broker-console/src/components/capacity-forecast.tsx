@@ -47,10 +47,19 @@ export function CapacityForecast() {
       {view ? (
         <>
           <div className="cards">
-            <Card label={`available now (${view.prefixLabel})`} value={view.available} id="available" />
+            <Card
+              label={`available now (${view.prefixLabel})`}
+              value={view.available}
+              id="available"
+            />
             <Card label="earmarked now" value={view.reserved} id="reserved" />
             <Card label="seats still needed" value={view.held} id="held" />
-            <Card label="to create" value={view.shortfall} id="shortfall" short={view.shortfall > 0} />
+            <Card
+              label="to create"
+              value={view.shortfall}
+              id="shortfall"
+              short={view.shortfall > 0}
+            />
           </div>
           <p
             className={view.shortfall > 0 ? 'notice shortfall' : 'muted'}

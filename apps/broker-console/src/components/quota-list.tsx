@@ -149,7 +149,11 @@ export function QuotaList({ canEdit }: { readonly canEdit: boolean }) {
       ) : null}
       {cursors.length > 1 || page.data?.cursor ? (
         <div className="pager">
-          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length < 2}>
+          <button
+            type="button"
+            onClick={() => setCursors(cursors.slice(0, -1))}
+            disabled={cursors.length < 2}
+          >
             Previous page
           </button>
           <span className="muted">page {cursors.length}</span>

@@ -1,7 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useState } from 'react';
 import { api } from '../api/endpoints';
-import { RESERVATION_STATUSES, type Reservation, type ReservationStatus, type Role } from '../api/types';
+import {
+  RESERVATION_STATUSES,
+  type Reservation,
+  type ReservationStatus,
+  type Role,
+} from '../api/types';
 import { formatTime } from '../lib/format';
 import { type ReservationFilters, windowText } from '../lib/reservations';
 import { ErrorBox } from './error-box';
@@ -49,7 +54,9 @@ export function ReservationList({ role }: { readonly role: Role }) {
           status
           <select
             value={draft.status}
-            onChange={(e) => setDraft({ ...draft, status: e.target.value as ReservationStatus | '' })}
+            onChange={(e) =>
+              setDraft({ ...draft, status: e.target.value as ReservationStatus | '' })
+            }
             data-testid="reservation-filter-status"
           >
             <option value="">any</option>
@@ -147,7 +154,10 @@ function ReservationDetail({
     ['name prefix', r.name_prefix || 'any'],
     ['earmarking from', formatTime(r.earmark_at)],
     ['starts', formatTime(r.starts_at)],
-    ['unclaimed seats released', `${formatTime(r.release_at)} (${r.release_unclaimed_after_minutes} min after the start)`],
+    [
+      'unclaimed seats released',
+      `${formatTime(r.release_at)} (${r.release_unclaimed_after_minutes} min after the start)`,
+    ],
     ['ends', formatTime(r.ends_at)],
     ['booked by', `${r.created_by} at ${formatTime(r.created_at)}`],
     ['updated', formatTime(r.updated_at)],

@@ -34,7 +34,9 @@ export function startText(epochSeconds: number): string {
 }
 
 /** The shortfall sentence of one window (the API's wording, with the console's time format). */
-export function shortfallText(w: Pick<CapacityWindow, 'track' | 'shortfall' | 'starts_at'>): string {
+export function shortfallText(
+  w: Pick<CapacityWindow, 'track' | 'shortfall' | 'starts_at'>,
+): string {
   return w.shortfall > 0
     ? `short by ${w.shortfall} for track ${w.track} at ${startText(w.starts_at)}`
     : `covered for track ${w.track} at ${startText(w.starts_at)}`;
@@ -42,19 +44,17 @@ export function shortfallText(w: Pick<CapacityWindow, 'track' | 'shortfall' | 's
 
 /** `GET /v1/admin/capacity` → what the forecast section shows. */
 export function shapeForecast(view: CapacityView): ForecastView {
-  const rows = view.windows.map(
-    (w): ForecastRow => ({
-      reservationId: w.reservation_id,
-      track: w.track,
-      prefix: w.name_prefix || 'any',
-      window: `${startText(w.starts_at)} → ${startText(w.ends_at)}`,
-      outstanding: w.outstanding,
-      cumulative: w.cumulative,
-      shortfall: w.shortfall,
-      text: shortfallText(w),
-      short: w.shortfall > 0,
-    }),
-  );
+  const rows = view.windows.map((w): ForecastRow => ({
+    reservationId: w.reservation_id,
+    track: w.track,
+    prefix: w.name_prefix || 'any',
+    window: `${startText(w.starts_at)} → ${startText(w.ends_at)}`,
+    outstanding: w.outstanding,
+    cumulative: w.cumulative,
+    shortfall: w.shortfall,
+    text: shortfallText(w),
+    short: w.shortfall > 0,
+  }));
   const firstShort = rows.find((r) => r.short);
   const headline =
     rows.length === 0
@@ -77,5 +77,7 @@ export function shapeForecast(view: CapacityView): ForecastView {
 /** `GET /v1/admin/capacity[?prefix=]`; a blank prefix asks for every sandbox. */
 export function capacityPath(prefix: string): string {
   const trimmed = prefix.trim();
-  return trimmed ? `/v1/admin/capacity?prefix=${encodeURIComponent(trimmed)}` : '/v1/admin/capacity';
+  return trimmed
+    ? `/v1/admin/capacity?prefix=${encodeURIComponent(trimmed)}`
+    : '/v1/admin/capacity';
 }

@@ -35,10 +35,16 @@ describe('quota form and texts', () => {
       },
     });
     for (const track of ['a:b', 'a,b', 'a b']) {
-      expect(quotaRequest(track, '1')).toMatchObject({ ok: false, errors: { track: expect.any(String) } });
+      expect(quotaRequest(track, '1')).toMatchObject({
+        ok: false,
+        errors: { track: expect.any(String) },
+      });
     }
     for (const max of ['-1', '100001', '1.5']) {
-      expect(quotaRequest('t', max)).toMatchObject({ ok: false, errors: { max: expect.any(String) } });
+      expect(quotaRequest('t', max)).toMatchObject({
+        ok: false,
+        errors: { max: expect.any(String) },
+      });
     }
   });
 
@@ -49,7 +55,9 @@ describe('quota form and texts', () => {
     expect(setQuotaConfirmText('dns-basics', 20, quota())).toBe(
       'Set the quota of track dns-basics to 20 (now 150, 42 held)? It holds 42: new allocations are refused until enough are released; none is revoked.',
     );
-    expect(setQuotaConfirmText('dns-basics', 0, quota())).toContain('No new sandbox for this track');
+    expect(setQuotaConfirmText('dns-basics', 0, quota())).toContain(
+      'No new sandbox for this track',
+    );
     expect(removeQuotaConfirmText(quota())).toBe(
       'Remove the quota of track dns-basics (150, 42 held)? The track is unlimited again.',
     );

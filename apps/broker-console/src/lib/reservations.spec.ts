@@ -33,7 +33,15 @@ describe('local datetime inputs', () => {
   });
 
   it('refuses what is not a date and time', () => {
-    for (const bad of ['', '2026-11-30', '09:00', '2026-02-31T09:00', '2026-11-30T25:00', 'x']) {
+    for (const bad of [
+      '',
+      '2026-11-30',
+      '09:00',
+      '2026-02-31T09:00',
+      '2026-11-30T25:00',
+      '2026-11-30T09:60',
+      'x',
+    ]) {
       expect([bad, localInputToEpoch(bad)]).toEqual([bad, null]);
     }
   });

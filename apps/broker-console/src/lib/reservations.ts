@@ -39,10 +39,13 @@ export type BookingResult =
 export function localInputToEpoch(value: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0)) as number[];
-  const date = new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s);
+  const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = m
+    .slice(1)
+    .map((part: string | undefined) => Number(part ?? 0));
+  if (h > 23 || mi > 59 || s > 59) return null;
+  const date = new Date(y, mo - 1, d, h, mi, s);
   // Rejects 2026-02-31 and the like (Date rolls them over).
-  if (date.getMonth() !== (mo ?? 1) - 1 || date.getDate() !== d) return null;
+  if (date.getMonth() !== mo - 1 || date.getDate() !== d) return null;
   return Math.floor(date.getTime() / 1000);
 }
 
@@ -80,7 +83,8 @@ export function bookingRequest(draft: BookingDraft, nowSeconds: number): Booking
   const endsAt = localInputToEpoch(draft.ends_at);
   if (startsAt === null || startsAt > MAX_EPOCH) errors.starts_at = 'Enter the start date and time';
   if (endsAt === null || endsAt > MAX_EPOCH) errors.ends_at = 'Enter the end date and time';
-  else if (startsAt !== null && endsAt <= startsAt) errors.ends_at = 'The end must be after the start';
+  else if (startsAt !== null && endsAt <= startsAt)
+    errors.ends_at = 'The end must be after the start';
   else if (endsAt <= nowSeconds) errors.ends_at = 'The end must be in the future';
 
   const prefix = draft.name_prefix.trim();

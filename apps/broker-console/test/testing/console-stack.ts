@@ -30,6 +30,11 @@ export interface ConsoleStack {
   ): Promise<Response>;
   /** Triggers a job as the admin and waits (bounded) until its run ends; returns the run. */
   runJob(job: 'sync' | 'cleanup'): Promise<Record<string, unknown>>;
+  /**
+   * One run of a worker job that has no admin trigger (e.g. `reservations`, which earmarks the
+   * seats of classes starting within the lead time), straight through the worker's JobSet.
+   */
+  runWorkerJob(job: 'reservations' | 'quota-repair'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,11 +88,17 @@ export async function startConsoleStack(poolSize: number): Promise<ConsoleStack>
       }
       throw new Error(`${job} run ${String(run['run_id'])} did not end within 10 s`);
     };
+    const jobs = worker.app.get<{ runOnce(name: string): Promise<unknown> }>(
+      Symbol.for('broker.WorkerJobs'),
+    );
     const stack: ConsoleStack = {
       api,
       baseUrl,
       call,
       runJob,
+      runWorkerJob: async (job) => {
+        await jobs.runOnce(job);
+      },
       close: async () => {
         await worker?.close();
         await api?.close();
