@@ -4,6 +4,8 @@
 
 export const SANDBOX_STATUSES = [
   'available',
+  // Earmarked for a class reservation (only that reservation's track takes it).
+  'reserved',
   'allocated',
   'pending_deletion',
   'deleting',

@@ -21,8 +21,7 @@ export function ReservationActions({
   const [countError, setCountError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const queryClient = useQueryClient();
-  const refresh = async (updated: Reservation) => {
-    queryClient.setQueryData(['reservation', updated.reservation_id], updated);
+  const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: ['reservations'] });
     await queryClient.invalidateQueries({ queryKey: ['capacity'] });
   };
@@ -32,9 +31,9 @@ export function ReservationActions({
   });
   const cancel = useMutation({
     mutationFn: () => api.cancelReservation(reservation.reservation_id),
-    onSuccess: async (updated) => {
+    onSuccess: async () => {
       setConfirming(false);
-      await refresh(updated);
+      await refresh();
     },
   });
   if (actions.length === 0) return null;

@@ -24,6 +24,7 @@ describe('chart data shaping', () => {
     const series = statusBreakdown(stats);
     expect(series.labels).toEqual([
       'available',
+      'reserved',
       'allocated',
       'pending_deletion',
       'deleting',
@@ -32,8 +33,8 @@ describe('chart data shaping', () => {
       'deletion_failed',
       'quarantined',
     ]);
-    expect(series.datasets[0]?.data).toEqual([4, 2, 0, 0, 0, 0, 0, 1]);
-    expect(new Set(series.datasets[0]?.backgroundColor).size).toBe(8); // one distinct colour each
+    expect(series.datasets[0]?.data).toEqual([4, 0, 2, 0, 0, 0, 0, 0, 1]);
+    expect(new Set(series.datasets[0]?.backgroundColor).size).toBe(9); // one distinct colour each
   });
 
   it('sorts prefixes by their total, largest first', () => {

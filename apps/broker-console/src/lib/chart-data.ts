@@ -23,6 +23,7 @@ export interface ChartSeries {
 /** A fixed colour per status, so a status looks the same in every chart and on every load. */
 export const STATUS_COLORS: Readonly<Record<(typeof SANDBOX_STATUSES)[number], string>> = {
   available: '#2e7d32',
+  reserved: '#00897b',
   allocated: '#1f6feb',
   pending_deletion: '#f2a93b',
   deleting: '#ffd54f',
