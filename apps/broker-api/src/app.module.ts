@@ -81,7 +81,10 @@ export class AppModule {
         }),
         AllocationModule.forRoot({ lease: config.lease, extension: config.extension }),
         AdminJobsModule.forRoot(config),
-        AdminModule.forRoot({ statsCacheMs: config.adminStatsCacheMs }),
+        AdminModule.forRoot({
+          statsCacheMs: config.adminStatsCacheMs,
+          statsMaxStaleMs: config.adminStatsMaxStaleMs,
+        }),
         EventsModule,
         ConsoleSessionModule.forRoot(config),
         ConsoleStatsModule,

@@ -42,6 +42,8 @@ export interface ApiConfig {
   readonly jobs: JobRequestConfig;
   readonly adminJobWaitMs: number;
   readonly adminStatsCacheMs: number;
+  /** Stale-while-revalidate bound of the stats cache (ms; 0: never answer stale counts). */
+  readonly adminStatsMaxStaleMs: number;
   /** Token bucket per caller; see RateLimitModule. */
   readonly rateLimit: {
     readonly perSec: number;
@@ -168,6 +170,8 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>>)
     jobs,
     adminJobWaitMs: parsed.ADMIN_JOB_WAIT_SEC * 1000,
     adminStatsCacheMs: parsed.ADMIN_STATS_CACHE_SEC * 1000,
+    adminStatsMaxStaleMs:
+      parsed.ADMIN_STATS_CACHE_SEC === 0 ? 0 : parsed.ADMIN_STATS_MAX_STALE_SEC * 1000,
     rateLimit: {
       perSec: parsed.RATE_LIMIT_PER_SEC,
       burst: parsed.RATE_LIMIT_BURST,

@@ -34,6 +34,17 @@ export class ApiEnv extends JobRequestEnv {
   @Max(3600)
   ADMIN_STATS_CACHE_SEC = 10;
 
+  /**
+   * Past the cache, counts up to this old are answered at once while a recount runs in the
+   * background (stale-while-revalidate; `age_seconds` shows the age). 0, or a cache of 0: always
+   * wait for the recount.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  ADMIN_STATS_MAX_STALE_SEC = 60;
+
   /** Console sign-in sessions (POST /v1/admin/session) last this long (5 min .. 7 days). */
   @Type(() => Number)
   @IsInt()

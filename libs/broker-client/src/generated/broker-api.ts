@@ -422,7 +422,7 @@ export interface paths {
         };
         /**
          * Exact counts by status and by name prefix
-         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; `age_seconds` says how old the counts are. The flat keys are the original's. `provider_discrepancies`: tombstones the last complete sync still found listed at the provider (each is deleted again) and allocated sandboxes whose account vanished there. `last_sync_at` / `last_cleanup_at`: when the last successful run of each job finished (null when none is recorded).
+         * @description Counted from index reads (never a table scan) and cached per API task for ADMIN_STATS_CACHE_SEC; past it, counts up to ADMIN_STATS_MAX_STALE_SEC old are answered while one recount runs in the background. `age_seconds` says how old the counts are. The flat keys are the original's. `provider_discrepancies`: tombstones the last complete sync still found listed at the provider (each is deleted again) and allocated sandboxes whose account vanished there. `last_sync_at` / `last_cleanup_at`: when the last successful run of each job finished (null when none is recorded).
          */
         get: operations["AdminPoolController_getStats"];
         put?: never;

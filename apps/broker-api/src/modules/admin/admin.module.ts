@@ -4,7 +4,7 @@ import { AdminSandboxReadController } from './admin-sandbox-read.controller';
 import { SandboxSearchService } from './sandbox-search.service';
 import { AdminPoolController } from './admin-pool.controller';
 import { AdminSandboxesController } from './admin-sandboxes.controller';
-import { ADMIN_STATS_CACHE_MS } from './admin.tokens';
+import { ADMIN_STATS_CACHE_MS, ADMIN_STATS_MAX_STALE_MS } from './admin.tokens';
 import { PoolStatsService } from './pool-stats.service';
 
 /**
@@ -13,12 +13,16 @@ import { PoolStatsService } from './pool-stats.service';
  */
 @Module({})
 export class AdminModule {
-  static forRoot(options: { readonly statsCacheMs: number }): DynamicModule {
+  static forRoot(options: {
+    readonly statsCacheMs: number;
+    readonly statsMaxStaleMs?: number;
+  }): DynamicModule {
     return {
       module: AdminModule,
       controllers: [AdminSandboxReadController, AdminSandboxesController, AdminPoolController],
       providers: [
         { provide: ADMIN_STATS_CACHE_MS, useValue: options.statsCacheMs },
+        { provide: ADMIN_STATS_MAX_STALE_MS, useValue: options.statsMaxStaleMs ?? 0 },
         PoolStatsService,
         AdminActionsService,
         SandboxSearchService,
