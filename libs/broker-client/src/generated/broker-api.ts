@@ -1416,7 +1416,7 @@ export interface operations {
     EventsController_list: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from the previous page */
+                /** @description Opaque cursor from the previous page (same filters) */
                 cursor?: string;
                 /** @description Inclusive lower bound, ISO-8601 */
                 from?: string;
@@ -2823,7 +2823,7 @@ export interface operations {
     TrackQuotasController_list: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from the previous page */
+                /** @description Opaque cursor from the previous page (same filters) */
                 cursor?: string;
                 limit?: number;
             };

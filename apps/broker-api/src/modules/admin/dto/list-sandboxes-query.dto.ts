@@ -1,13 +1,13 @@
+import { PageQueryDto } from '../../../common/dto/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ALL_SANDBOX_STATUSES, type SandboxStatus } from '@broker/domain';
 
 /** Printable ASCII without control characters: what ids, names and slugs may contain. */
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
 /** `GET /v1/admin/sandboxes` query. */
-export class ListSandboxesQueryDto {
+export class ListSandboxesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ALL_SANDBOX_STATUSES })
   @IsOptional()
   @IsIn(ALL_SANDBOX_STATUSES)
@@ -44,18 +44,4 @@ export class ListSandboxesQueryDto {
   @MaxLength(256)
   @Matches(PRINTABLE, { message: 'q must be printable ASCII without spaces' })
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (same filters)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  cursor?: string;
 }

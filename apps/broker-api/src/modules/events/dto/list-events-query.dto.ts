@@ -1,12 +1,12 @@
+import { PageQueryDto } from '../../../common/dto/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { SANDBOX_ID_PATTERN, type SandboxEventType } from '@broker/domain';
 
 export const EVENT_TYPES: readonly SandboxEventType[] = ['transition', 'admin_action'];
 
 /** `GET /v1/admin/events` query. Times are ISO-8601 with a zone (`2026-11-22T12:00:00Z`). */
-export class ListEventsQueryDto {
+export class ListEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "One sandbox's history", example: '2026839' })
   @IsOptional()
   @Matches(SANDBOX_ID_PATTERN, { message: 'sandbox_id must be a broker sandbox id' })
@@ -28,17 +28,4 @@ export class ListEventsQueryDto {
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'to must carry a time zone (Z or ±hh:mm)' })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional()
-  @MaxLength(512)
-  cursor?: string;
 }

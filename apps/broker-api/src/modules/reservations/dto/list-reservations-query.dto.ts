@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../../../common/dto/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -5,7 +6,7 @@ import { RESERVATION_STATUSES, type ReservationStatus } from '@broker/domain';
 import { PRINTABLE } from './create-reservation.dto';
 
 /** `GET /v1/admin/reservations` query. */
-export class ListReservationsQueryDto {
+export class ListReservationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Track slug' })
   @IsOptional()
   @IsString()
@@ -17,20 +18,6 @@ export class ListReservationsQueryDto {
   @IsOptional()
   @IsIn(RESERVATION_STATUSES)
   status?: ReservationStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (same filters)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  cursor?: string;
 }
 
 /** `GET /v1/admin/capacity` query. */
