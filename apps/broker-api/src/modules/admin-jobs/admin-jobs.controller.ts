@@ -43,6 +43,7 @@ import { TriggerQueryDto } from './dto/trigger-query.dto';
 
 const DEFAULT_RUNS_LIMIT = 20;
 import { RUNS_PATH, toJobRunResponse } from './job-run.presenter';
+import { adminActionEvent } from '../../common/admin-actor';
 import { AdminApi } from '../../common/decorators/admin-api.decorator';
 
 /**
@@ -158,17 +159,15 @@ export class AdminJobsController {
     });
     // The trigger itself is an admin action (the job's row changes are recorded by the job).
     // Refused triggers are recorded too.
-    this.events.record({
-      type: 'admin_action',
-      sandboxId: null,
-      actor: { kind: 'admin', id: principal.tokenName },
-      action: `trigger_${job}`,
-      ...(requestId ? { requestId } : {}),
-      details:
+    this.events.record(
+      adminActionEvent(
+        { tokenName: principal.tokenName, requestId },
+        `trigger_${job}`,
         outcome.kind === 'busy'
           ? { outcome: 'already_running' }
           : { outcome: outcome.kind, run_id: outcome.record.runId },
-    });
+      ),
+    );
     switch (outcome.kind) {
       case 'busy':
         throw new JobAlreadyRunningError(job);

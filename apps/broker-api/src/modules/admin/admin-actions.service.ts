@@ -20,7 +20,7 @@ import {
 } from '@broker/domain';
 import { forEachBounded, purgeStaleRows } from '@broker/jobs';
 
-import type { AdminActor } from '../../common/admin-actor';
+import { type AdminActor, adminActionEvent } from '../../common/admin-actor';
 
 export type { AdminActor };
 
@@ -193,14 +193,7 @@ export class AdminActionsService {
     action: string,
     details: Record<string, string | number | boolean>,
   ): void {
-    this.events.record({
-      type: 'admin_action',
-      sandboxId: null,
-      actor: { kind: 'admin', id: actor.tokenName },
-      action,
-      ...(actor.requestId ? { requestId: actor.requestId } : {}),
-      details,
-    });
+    this.events.record(adminActionEvent(actor, action, details));
   }
 }
 

@@ -7,7 +7,7 @@ import {
   TrackNotFoundError,
   type TrackQuotaPut,
 } from '@broker/domain';
-import type { AdminActor } from '../../common/admin-actor';
+import { type AdminActor, adminActionEvent } from '../../common/admin-actor';
 
 /**
  * Operator writes and reads of per-track quotas. A new quota's counter starts at the track's
@@ -58,13 +58,6 @@ export class TrackQuotasService {
     actor: AdminActor,
     details: Record<string, string | number | null>,
   ): void {
-    this.events.record({
-      type: 'admin_action',
-      sandboxId: null,
-      actor: { kind: 'admin', id: actor.tokenName },
-      action,
-      ...(actor.requestId ? { requestId: actor.requestId } : {}),
-      details,
-    });
+    this.events.record(adminActionEvent(actor, action, details));
   }
 }
