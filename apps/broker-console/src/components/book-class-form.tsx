@@ -46,6 +46,8 @@ export function BookClassForm() {
     setBooked(null);
     const result = bookingRequest(draft, Math.floor(Date.now() / 1000));
     if (!result.ok) {
+      // A refusal from an earlier attempt no longer describes what is in the form.
+      book.reset();
       setErrors(result.errors);
       return;
     }

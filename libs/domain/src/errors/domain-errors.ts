@@ -227,8 +227,10 @@ export class TrackQuotaExceededError extends DomainError {
 
   constructor(readonly quota: TrackQuotaFacts) {
     super(
-      `Track '${quota.track}' holds ${quota.held} sandboxes, its quota allows ` +
-        `${quota.max_allocated}; retry when one is released`,
+      quota.max_allocated === 0
+        ? `Track '${quota.track}' is closed (its quota is 0); an operator must raise or remove the quota`
+        : `Track '${quota.track}' holds ${quota.held} sandboxes, its quota allows ` +
+            `${quota.max_allocated}; retry when one is released`,
     );
     this.problemFields = { quota };
   }
