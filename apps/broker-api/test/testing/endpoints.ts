@@ -187,6 +187,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
       ['count 0', { ...BOOKING, count: 0 }, 400, 'VALIDATION_ERROR'],
       ['count negative', { ...BOOKING, count: -3 }, 400, 'VALIDATION_ERROR'],
       ['count fractional', { ...BOOKING, count: 1.5 }, 400, 'VALIDATION_ERROR'],
+      ['count as a string', { ...BOOKING, count: '5' }, 400, 'VALIDATION_ERROR'],
+      [
+        'starts_at as a numeric string',
+        { ...BOOKING, starts_at: String(NOW + HOUR) },
+        400,
+        'VALIDATION_ERROR',
+      ],
       ['count huge', { ...BOOKING, count: 1e9 }, 400, 'VALIDATION_ERROR'],
       ['no track', { ...BOOKING, track: undefined }, 400, 'VALIDATION_ERROR'],
       ['track with a space', { ...BOOKING, track: 'a b' }, 400, 'VALIDATION_ERROR'],

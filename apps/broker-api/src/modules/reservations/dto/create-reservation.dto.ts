@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Printable ASCII without spaces: what track slugs and name prefixes may contain. */
@@ -18,21 +17,18 @@ export class CreateReservationDto {
   track!: string;
 
   @ApiProperty({ minimum: 1, maximum: MAX_RESERVATION_COUNT, description: 'Seats (sandboxes)' })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_RESERVATION_COUNT)
   count!: number;
 
   @ApiProperty({ description: 'Class start, epoch seconds' })
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_EPOCH)
   starts_at!: number;
 
   @ApiProperty({ description: 'Class end, epoch seconds; after `starts_at` and in the future' })
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_EPOCH)
@@ -52,7 +48,6 @@ export class CreateReservationDto {
       'Give unclaimed seats back this long after start; default RESERVATION_RELEASE_UNCLAIMED_MINUTES',
   })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(10_080)
@@ -62,7 +57,6 @@ export class CreateReservationDto {
 /** `PATCH /v1/admin/reservations/{id}` body: shrink or grow. */
 export class ResizeReservationDto {
   @ApiProperty({ minimum: 1, maximum: MAX_RESERVATION_COUNT })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_RESERVATION_COUNT)
