@@ -49,6 +49,20 @@ describe('DynamoTrackQuotas: the cost of a track without a quota', () => {
     expect(calls()).toBe(4);
   });
 
+  it('releases alone (the allocations were long ago or elsewhere) also learn the track has none', async () => {
+    const { quotas, calls } = setup(null);
+    for (let i = 0; i < 100; i += 1) await quotas.release('free-lab');
+    expect(calls()).toBe(2); // one refused UpdateItem and one GetItem, then the cache
+    expect(await quotas.acquire('free-lab')).toBe('unlimited');
+    expect(calls()).toBe(2);
+  });
+
+  it('a refused release on a track with a quota (counter at 0) is never cached', async () => {
+    const { quotas, fast } = setup({ track: 'q-lab', max_allocated: 2, held: 0 });
+    for (let i = 0; i < 3; i += 1) await quotas.release('q-lab');
+    expect(fast.send).toHaveBeenCalledTimes(3);
+  });
+
   it('never caches a quota: a full track is asked every time and answers with its facts', async () => {
     const { quotas, fast } = setup({ track: 'full-lab', max_allocated: 2, held: 2 });
     for (let i = 0; i < 3; i += 1) {

@@ -95,20 +95,31 @@ export class DynamoTrackQuotas implements TrackQuotaRepository {
     }
   }
 
+  /**
+   * Gives a unit back (`held > 0`). A refusal on a track without a quota marks it unlimited like
+   * `acquire` does, so releases of such a track cost one refused write and one read per process
+   * per `presenceTtlMs`, not a refused write each (releases often come long after this process
+   * last allocated for the track, when its cache entry has expired).
+   */
   async release(track: string): Promise<void> {
     if (this.cache.isUnlimited(track)) return;
-    await unlessConditionFails(
-      this.options.table.fast.send(
+    try {
+      await this.options.table.fast.send(
         new UpdateItemCommand({
           TableName: this.options.table.tableName,
           Key: counterKey(track),
           UpdateExpression: 'ADD held :minus',
           ConditionExpression: 'held > :zero',
           ExpressionAttributeValues: toAttributeMap({ ':minus': -1, ':zero': 0 }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      ),
-      undefined,
-    );
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const returned = fromAttributeMap((error as { Item?: Record<string, AttributeValue> }).Item);
+      const item = returned ?? (await this.readCounter(track));
+      if (!item || typeof item['max_allocated'] !== 'number') this.cache.markUnlimited(track);
+    }
   }
 
   async put(track: string, maxAllocated: number, initialHeld: number): Promise<TrackQuotaPut> {
