@@ -53,7 +53,14 @@ describe('sandbox CSV export (e2e, dynalite)', () => {
     expect(names.every((n) => n!.startsWith('lab-x-'))).toBe(true);
     expect(rows.every((r) => r['status'] === 'available')).toBe(true);
     expect(Object.keys(rows[0]!)).toEqual(
-      expect.arrayContaining(['sandbox_id', 'name', 'status', 'owner_id', 'track_name']),
+      expect.arrayContaining([
+        'sandbox_id',
+        'name',
+        'status',
+        'owner_id',
+        'track_name',
+        'reservation_id',
+      ]),
     );
   });
 

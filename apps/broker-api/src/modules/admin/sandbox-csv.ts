@@ -4,28 +4,35 @@ import type { Page, Sandbox } from '@broker/domain';
 import { toAdminSandbox } from './admin-sandbox.presenter';
 import type { AdminSandboxDto } from './dto/admin-sandbox.dto';
 
+/**
+ * Every field of the admin view, in column order. `satisfies` makes a field added to
+ * AdminSandboxDto (reservation_id was one) a compile error here until it has its column.
+ */
+const COLUMN_ORDER = {
+  sandbox_id: true,
+  name: true,
+  external_id: true,
+  status: true,
+  sfdc_account_id: true,
+  owner_id: true,
+  track_name: true,
+  reservation_id: true,
+  allocated_at: true,
+  expires_at: true,
+  deletion_requested_at: true,
+  deletion_attempts: true,
+  next_attempt_at: true,
+  last_error: true,
+  quarantine_reason: true,
+  deleted_at: true,
+  stale_since: true,
+  created_at: true,
+  updated_at: true,
+  version: true,
+} as const satisfies Record<keyof AdminSandboxDto, true>;
+
 /** The CSV columns: every field of the admin view, in its order. */
-export const CSV_COLUMNS: readonly (keyof AdminSandboxDto)[] = [
-  'sandbox_id',
-  'name',
-  'external_id',
-  'status',
-  'sfdc_account_id',
-  'owner_id',
-  'track_name',
-  'allocated_at',
-  'expires_at',
-  'deletion_requested_at',
-  'deletion_attempts',
-  'next_attempt_at',
-  'last_error',
-  'quarantine_reason',
-  'deleted_at',
-  'stale_since',
-  'created_at',
-  'updated_at',
-  'version',
-];
+export const CSV_COLUMNS = Object.keys(COLUMN_ORDER) as readonly (keyof AdminSandboxDto)[];
 
 /** Rows read per store page while exporting (the listing's maximum). */
 export const EXPORT_PAGE_SIZE = 100;
