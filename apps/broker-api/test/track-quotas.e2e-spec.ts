@@ -124,7 +124,9 @@ describe('/v1/admin/tracks/{track}/quota (e2e, dynalite)', () => {
       expect(JSON.stringify(problemBody['errors'])).toMatch(/max_allocated|extra/);
     }
     for (const path of ['/v1/admin/tracks/a%20b/quota', '/v1/admin/tracks/a%3Ab/quota']) {
-      problem(await admin('get', path), 400, 'VALIDATION_ERROR');
+      expect(problem(await admin('get', path), 400, 'VALIDATION_ERROR')['detail']).toBe(
+        'Invalid path parameter track',
+      );
       problem(await admin('delete', path), 400, 'VALIDATION_ERROR');
       problem(await admin('put', path).send({ max_allocated: 1 }), 400, 'VALIDATION_ERROR');
     }

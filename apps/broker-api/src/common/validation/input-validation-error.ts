@@ -3,13 +3,17 @@ import type { ProblemFieldError } from '@broker/platform';
 
 /**
  * 400 VALIDATION_ERROR naming the offending inputs (`errors[]` in the problem body). The message
- * says "header" for path parameters too (e.g. `sandbox_id`), as it always has.
+ * says "header" for the sandbox id path parameter too, as the original's did (lab scripts may
+ * match it); newer path parameters (a quota's track) say "path parameter".
  */
-export function inputValidationError(errors: readonly ProblemFieldError[]): BadRequestException {
+export function inputValidationError(
+  errors: readonly ProblemFieldError[],
+  kind: 'header' | 'path parameter' = 'header',
+): BadRequestException {
   const fields = [...new Set(errors.map((e) => e.field))];
   return new BadRequestException({
     code: 'VALIDATION_ERROR',
-    message: `Invalid ${fields.length === 1 ? 'header' : 'headers'} ${fields.join(', ')}`,
+    message: `Invalid ${kind}${fields.length === 1 ? '' : 's'} ${fields.join(', ')}`,
     errors,
   });
 }

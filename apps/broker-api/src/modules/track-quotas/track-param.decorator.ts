@@ -7,12 +7,15 @@ export const TrackParam = createParamDecorator((_: unknown, ctx: ExecutionContex
   const value =
     ctx.switchToHttp().getRequest<{ params: Record<string, string> }>().params['track'] ?? '';
   if (!TRACK_SLUG_PATTERN.test(value)) {
-    throw inputValidationError([
-      {
-        field: 'track',
-        message: 'must be 1-256 printable ASCII characters without spaces, ":" or ","',
-      },
-    ]);
+    throw inputValidationError(
+      [
+        {
+          field: 'track',
+          message: 'must be 1-256 printable ASCII characters without spaces, ":" or ","',
+        },
+      ],
+      'path parameter',
+    );
   }
   return value;
 });
