@@ -120,7 +120,12 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
       expect(sim.store.get(uuidOf(sandbox.externalId))).toBeUndefined();
     }
     expect(stats.operations.delete.byStatus['500']).toBeGreaterThanOrEqual(11);
-    expect(stats.operations.delete.peakPerSecond).toBeLessThanOrEqual(rate);
+    // The limiter spaces sends ≥ 1/rate + 5 ms apart; the simulator stamps a request when its
+    // handler runs, in this same busy process (dynalite, worker and simulator share one event
+    // loop), so a stalled loop can bunch two arrivals into one second: one over the rate is
+    // arrival jitter (seen once under a loaded CI run), two would be the limiter's fault. Without
+    // the limiter the 24 deletes and their retries arrive at well over twice the rate.
+    expect(stats.operations.delete.peakPerSecond).toBeLessThanOrEqual(rate + 1);
     expect(stoppedByBreaker).toBeGreaterThanOrEqual(1);
   }, 90_000);
 });
