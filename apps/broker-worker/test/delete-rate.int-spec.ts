@@ -2,30 +2,16 @@ import { FixedClock } from '@broker/domain/testing';
 import {
   cspClient,
   dynamoStorage,
-  simOptions,
-  startDynalite,
-  startSimulator,
   testConfig,
   workerJobs,
-  type RunningSimulator,
+  useBackends,
 } from './testing/worker-harness';
 
-let engine: Awaited<ReturnType<typeof startDynalite>>;
-let sim: RunningSimulator;
-
-beforeAll(async () => {
-  [engine, sim] = await Promise.all([
-    startDynalite(),
-    startSimulator(simOptions({ poolSize: 30, serviceEvery: 0 })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([engine?.stop(), sim?.stop()]);
-});
+const backends = useBackends({ poolSize: 30, serviceEvery: 0 });
 
 /** Most arrivals in any sliding one-second window, from the simulator's own record. */
 async function deletePeakPerSecond(): Promise<{ peak: number; calls: number }> {
-  const res = await fetch(`${sim.url}/_sim/calls?operation=delete`);
+  const res = await fetch(`${backends.sim.url}/_sim/calls?operation=delete`);
   const body = (await res.json()) as { arrivals: number[] };
   const times = body.arrivals;
   let peak = 0;
@@ -40,18 +26,18 @@ async function deletePeakPerSecond(): Promise<{ peak: number; calls: number }> {
 describe('delete rate limit (issue #12 item 6)', () => {
   it('holds per sliding second with in-client retries, across a half-open → closed breaker', async () => {
     const clock = new FixedClock(Date.now());
-    const storage = await dynamoStorage(engine.endpoint, clock);
+    const storage = await dynamoStorage(backends.engine.endpoint, clock);
     try {
       const rate = 4;
       // In-client retries on, with almost no back-off: each retry is a DELETE on the wire.
-      const provider = cspClient(sim, {
+      const provider = cspClient(backends.sim, {
         retry: { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 5 },
         breaker: { threshold: 6, halfOpenAfterMs: 150 },
       });
       const transitions: string[] = [];
       provider.onBreakerStateChange((kind, state) => transitions.push(`${kind}:${state}`));
       const jobs = workerJobs({
-        config: testConfig(sim, {
+        config: testConfig(backends.sim, {
           CLEANUP_RATE_PER_SEC: String(rate),
           CLEANUP_CONCURRENCY: '4',
           CLEANUP_MAX_ATTEMPTS: '50',
@@ -68,8 +54,8 @@ describe('delete rate limit (issue #12 item 6)', () => {
         });
         await storage.sandboxes.release(sandbox.sandboxId, `rate-${i}`);
       }
-      sim.stats.reset();
-      sim.faults.add({ operation: 'delete', status: 500, count: 10 });
+      backends.sim.stats.reset();
+      backends.sim.faults.add({ operation: 'delete', status: 500, count: 10 });
 
       for (let round = 0; round < 30; round += 1) {
         const report = await jobs.runOnce('cleanup');

@@ -10,29 +10,15 @@ import {
   cspClient,
   dynamoStorage,
   LEASE,
-  simOptions,
-  startDynalite,
-  startSimulator,
   testConfig,
   uuidOf,
   workerJobs,
-  type RunningSimulator,
+  useBackends,
 } from './testing/worker-harness';
 
-let engine: Awaited<ReturnType<typeof startDynalite>>;
-let sim: RunningSimulator;
+const backends = useBackends({ poolSize: 40, serviceEvery: 0 });
 const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  [engine, sim] = await Promise.all([
-    startDynalite(),
-    startSimulator(simOptions({ poolSize: 40, serviceEvery: 0 })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([engine?.stop(), sim?.stop()]);
-});
-beforeEach(() => sim.reset());
+beforeEach(() => backends.sim.reset());
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((fn) => fn()));
 });
@@ -65,18 +51,21 @@ async function releasedPool(
 describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
   it('deletes every released sandbox exactly once, within the rate limit, none lost or stuck', async () => {
     const clock = new FixedClock(Date.now());
-    const storage = await dynamoStorage(engine.endpoint, clock);
+    const storage = await dynamoStorage(backends.engine.endpoint, clock);
     cleanups.push(() => storage.dispose());
-    const provider = cspClient(sim, { breaker: { threshold: 5, halfOpenAfterMs: 150 } });
+    const provider = cspClient(backends.sim, { breaker: { threshold: 5, halfOpenAfterMs: 150 } });
     const rate = 8;
     const jobs = workerJobs({
-      config: testConfig(sim, { CLEANUP_RATE_PER_SEC: String(rate), CLEANUP_MAX_ATTEMPTS: '20' }),
+      config: testConfig(backends.sim, {
+        CLEANUP_RATE_PER_SEC: String(rate),
+        CLEANUP_MAX_ATTEMPTS: '20',
+      }),
       storage,
       provider,
       clock,
     });
     const released = await releasedPool(jobs, storage.sandboxes, 24, 'inc');
-    sim.stats.reset();
+    backends.sim.stats.reset();
     // Bursts of 500s (some with the licence-service HTML page), 429 + Retry-After, timeouts,
     // then scattered 500s.
     for (const fault of [
@@ -86,7 +75,7 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
       { operation: 'delete' as const, hang: true, count: 2 },
       { operation: 'delete' as const, status: 502, probability: 0.3, count: 6 },
     ]) {
-      sim.faults.add(fault);
+      backends.sim.faults.add(fault);
     }
 
     let stoppedByBreaker = 0;
@@ -112,12 +101,12 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
       deletion_failed: 0,
       quarantined: 0,
     });
-    const stats = sim.stats.snapshot();
+    const stats = backends.sim.stats.snapshot();
     // Each account deleted once: 24 successful answers, none "already gone".
     expect(stats.operations.delete.byStatus['204']).toBe(24);
     expect(stats.operations.delete.byStatus['404'] ?? 0).toBe(0);
     for (const sandbox of released) {
-      expect(sim.store.get(uuidOf(sandbox.externalId))).toBeUndefined();
+      expect(backends.sim.store.get(uuidOf(sandbox.externalId))).toBeUndefined();
     }
     expect(stats.operations.delete.byStatus['500']).toBeGreaterThanOrEqual(11);
     // The limiter spaces sends ≥ 1/rate + 5 ms apart; the simulator stamps a request when its
@@ -133,9 +122,12 @@ describe('cleanup under provider faults (incident replay, 2025-11-18)', () => {
 describe('two workers on one table', () => {
   it('never run the same job at once and never delete an account twice', async () => {
     const clock = new FixedClock(Date.now());
-    const storage = await dynamoStorage(engine.endpoint, clock);
+    const storage = await dynamoStorage(backends.engine.endpoint, clock);
     // Worker B: its own client on the same table, like a second process.
-    const clientB = createDocumentClient({ region: 'us-east-1', endpoint: engine.endpoint });
+    const clientB = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: backends.engine.endpoint,
+    });
     cleanups.push(
       () => storage.dispose(),
       () => clientB.destroy(),
@@ -159,11 +151,11 @@ describe('two workers on one table', () => {
           events.push({ job: String(fields['job']), kind: 'end', worker });
       },
     });
-    const config = testConfig(sim, { CLEANUP_CONCURRENCY: '3' });
+    const config = testConfig(backends.sim, { CLEANUP_CONCURRENCY: '3' });
     const a = workerJobs({
       config,
       storage,
-      provider: cspClient(sim),
+      provider: cspClient(backends.sim),
       clock,
       workerId: 'worker-a',
       logger: recorder('a'),
@@ -171,7 +163,7 @@ describe('two workers on one table', () => {
     const b = workerJobs({
       config,
       storage: storageB,
-      provider: cspClient(sim),
+      provider: cspClient(backends.sim),
       clock,
       workerId: 'worker-b',
       logger: recorder('b'),
@@ -209,7 +201,7 @@ describe('two workers on one table', () => {
       b.job('cleanup').run(ctx('worker-b')),
     ]);
 
-    const perAccount = sim.stats.snapshot().deletesByAccount;
+    const perAccount = backends.sim.stats.snapshot().deletesByAccount;
     expect(Object.keys(perAccount)).toHaveLength(released.length + more.length);
     expect(Object.values(perAccount).every((n) => n === 1)).toBe(true);
     expect((await storage.sandboxes.countByStatus()).deleted).toBe(38);

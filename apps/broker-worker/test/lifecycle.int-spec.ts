@@ -6,28 +6,14 @@ import {
   cspClient,
   dynamoStorage,
   LEASE,
-  simOptions,
-  startDynalite,
-  startSimulator,
   testConfig,
   uuidOf,
   workerJobs,
-  type RunningSimulator,
+  useBackends,
 } from './testing/worker-harness';
 
-let engine: Awaited<ReturnType<typeof startDynalite>>;
-let sim: RunningSimulator;
-
-beforeAll(async () => {
-  [engine, sim] = await Promise.all([
-    startDynalite(),
-    startSimulator(simOptions({ poolSize: 12 })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([engine?.stop(), sim?.stop()]);
-});
-beforeEach(() => sim.reset());
+const backends = useBackends({ poolSize: 12 });
+beforeEach(() => backends.sim.reset());
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((fn) => fn()));
@@ -35,9 +21,9 @@ afterEach(async () => {
 
 async function setup(env: Record<string, string> = {}) {
   const clock = new FixedClock(Date.now());
-  const storage = await dynamoStorage(engine.endpoint, clock);
-  const provider = cspClient(sim);
-  const jobs = workerJobs({ config: testConfig(sim, env), storage, provider, clock });
+  const storage = await dynamoStorage(backends.engine.endpoint, clock);
+  const provider = cspClient(backends.sim);
+  const jobs = workerJobs({ config: testConfig(backends.sim, env), storage, provider, clock });
   cleanups.push(() => storage.dispose());
   return { clock, storage, provider, jobs, pool: storage.sandboxes, events: storage.events };
 }
@@ -46,14 +32,14 @@ describe('worker jobs on dynalite + the CSP simulator', () => {
   it('sync → allocate → release → cleanup → tombstone; a re-listed account is never re-pooled', async () => {
     const { jobs, pool, clock, events } = await setup({
       NIOSXAAS_ENABLED: 'true',
-      NIOSXAAS_EMAIL: sim.config.niosEmail,
-      NIOSXAAS_PASSWORD: sim.config.niosPassword,
+      NIOSXAAS_EMAIL: backends.sim.config.niosEmail,
+      NIOSXAAS_PASSWORD: backends.sim.config.niosPassword,
     });
     const sync = await jobs.runOnce('sync');
     expect(sync).toMatchObject({ outcome: 'success', result: { listed: 12, inserted: 12 } });
 
     // The SFDC id flows from the provider to the allocated sandbox (sim: every third account).
-    const withSfdc = sim.store
+    const withSfdc = backends.sim.store
       .list()
       .find((a) => a.account_type === 'sandbox' && a.sfdc_account_id !== '');
     if (!withSfdc) throw new Error('simulator seeded no SFDC id');
@@ -89,11 +75,11 @@ describe('worker jobs on dynalite + the CSP simulator', () => {
         ['insert', null, 'available', 'sync'],
       ]),
     );
-    expect(sim.store.get(uuidOf(withSfdc.id))).toBeUndefined();
-    expect(sim.stats.snapshot().deletesByAccount).toEqual({ [uuidOf(withSfdc.id)]: 1 });
+    expect(backends.sim.store.get(uuidOf(withSfdc.id))).toBeUndefined();
+    expect(backends.sim.stats.snapshot().deletesByAccount).toEqual({ [uuidOf(withSfdc.id)]: 1 });
 
     // The provider lists the account again (e.g. its delete was silently lost): never re-pooled.
-    sim.store.add([{ id: withSfdc.id, csp_id: withSfdc.csp_id, name: withSfdc.name }]);
+    backends.sim.store.add([{ id: withSfdc.id, csp_id: withSfdc.csp_id, name: withSfdc.name }]);
     clock.advanceSeconds(60);
     const again = await jobs.runOnce('sync');
     expect(again).toMatchObject({ result: { untouched: 1, inserted: 0 } });

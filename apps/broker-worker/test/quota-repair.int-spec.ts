@@ -2,32 +2,21 @@ import { aProviderPool, FixedClock } from '@broker/domain/testing';
 import {
   cspClient,
   dynamoStorage,
-  simOptions,
-  startDynalite,
-  startSimulator,
   testConfig,
   workerJobs,
-  type RunningSimulator,
+  useBackends,
 } from './testing/worker-harness';
 
-let engine: Awaited<ReturnType<typeof startDynalite>>;
-let sim: RunningSimulator;
-
-beforeAll(async () => {
-  [engine, sim] = await Promise.all([startDynalite(), startSimulator(simOptions({ poolSize: 1 }))]);
-});
-afterAll(async () => {
-  await Promise.all([engine?.stop(), sim?.stop()]);
-});
+const backends = useBackends({ poolSize: 1 });
 
 describe("the worker's quota-repair job (dynalite)", () => {
   it('runs under its lease and resets a drifted counter to the allocated count', async () => {
     const clock = new FixedClock(Date.now());
-    const storage = await dynamoStorage(engine.endpoint, clock);
+    const storage = await dynamoStorage(backends.engine.endpoint, clock);
     try {
-      const config = testConfig(sim, { QUOTA_REPAIR_SETTLE_SEC: '0' });
+      const config = testConfig(backends.sim, { QUOTA_REPAIR_SETTLE_SEC: '0' });
       expect(config.intervalsMs['quota-repair']).toBe(60_000);
-      const jobs = workerJobs({ config, storage, provider: cspClient(sim), clock });
+      const jobs = workerJobs({ config, storage, provider: cspClient(backends.sim), clock });
       for (const account of aProviderPool(4, 'w-')) {
         await storage.sandboxes.upsertFromProvider(account);
       }

@@ -120,3 +120,41 @@ export async function until(check: () => boolean, timeoutMs = 5_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+type RunningEngine = Awaited<ReturnType<typeof startDynalite>>;
+
+/** dynalite and a CSP simulator shared by one spec file's tests. */
+export interface Backends {
+  readonly engine: RunningEngine;
+  readonly sim: RunningSimulator;
+}
+
+/**
+ * Starts dynalite and a simulator (`simOptions(simulator)`) before the file's tests and stops
+ * both after them; the getters throw if read outside a test (before `beforeAll` ran).
+ */
+export function useBackends(simulator: SimulatorOptions = {}): Backends {
+  let started: { engine: RunningEngine; sim: RunningSimulator } | undefined;
+  beforeAll(async () => {
+    const [engine, sim] = await Promise.all([
+      startDynalite(),
+      startSimulator(simOptions(simulator)),
+    ]);
+    started = { engine, sim };
+  });
+  afterAll(async () => {
+    await Promise.all([started?.engine.stop(), started?.sim.stop()]);
+  });
+  const get = (): { engine: RunningEngine; sim: RunningSimulator } => {
+    if (!started) throw new Error('useBackends: read before beforeAll ran');
+    return started;
+  };
+  return {
+    get engine() {
+      return get().engine;
+    },
+    get sim() {
+      return get().sim;
+    },
+  };
+}

@@ -34,6 +34,7 @@ import {
 } from './in-memory-rows';
 import { ALL_SANDBOX_STATUSES, SandboxStatus } from '../sandbox/sandbox-status';
 import { acquireQuotaUnit } from './in-memory-track-quotas';
+import { upsertProviderRow } from './in-memory-provider-sync';
 
 export interface InMemorySandboxRepositoryOptions {
   readonly clock: Clock;
@@ -67,7 +68,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
 
   /** Insert provider sandboxes as available (same rules as sync). */
   seed(sandboxes: readonly ProviderSandbox[]): void {
-    for (const sandbox of sandboxes) this.upsertSync(sandbox);
+    for (const sandbox of sandboxes) upsertProviderRow(this.store, this.clock, sandbox);
   }
 
   /** Every row, including tombstones, with the claim token it was allocated under (tests). */
@@ -175,7 +176,7 @@ export class InMemorySandboxRepository implements SandboxRepository {
   }
 
   upsertFromProvider(sandbox: ProviderSandbox): Promise<ProviderUpsertOutcome> {
-    return settle(() => this.upsertSync(sandbox));
+    return settle(() => upsertProviderRow(this.store, this.clock, sandbox));
   }
 
   list(query: ListSandboxesQuery): Promise<Page<Sandbox>> {
@@ -340,33 +341,6 @@ export class InMemorySandboxRepository implements SandboxRepository {
       });
     }
   }
-
-  private upsertSync(provider: ProviderSandbox): ProviderUpsertOutcome {
-    const now = nowSeconds(this.clock);
-    const row = this.rows.get(provider.sandboxId);
-    if (!row) {
-      this.rows.set(provider.sandboxId, {
-        sandbox: {
-          ...providerFields(provider),
-          status: SandboxStatus.Available,
-          updatedAt: now,
-          lastSyncedAt: now,
-          deletionAttempts: 0,
-          version: 1,
-        },
-      });
-      return 'inserted';
-    }
-    const synced = this.store.transition({
-      sandboxId: provider.sandboxId,
-      to: SandboxStatus.Available,
-      by: 'sync',
-      orUnchanged: true,
-      fields: (now) => ({ ...providerFields(provider), lastSyncedAt: now }),
-    });
-    if (!synced) return 'untouched';
-    return row.sandbox.status === SandboxStatus.Stale ? 'revived' : 'refreshed';
-  }
 }
 
 function settle<T>(work: () => T): Promise<T> {
@@ -394,16 +368,6 @@ function toClaim(claim: StoredClaim): AllocationClaim {
     createdAt: claim.createdAt,
     deadlineMs: claim.deadlineMs,
     supersededSandboxIds: claim.superseded.map((s) => s.sandboxId),
-  };
-}
-
-function providerFields(p: ProviderSandbox): ProviderSandbox {
-  return {
-    sandboxId: p.sandboxId,
-    name: p.name,
-    externalId: p.externalId,
-    createdAt: p.createdAt,
-    sfdcAccountId: p.sfdcAccountId,
   };
 }
 
