@@ -13,6 +13,7 @@ import {
 import { ConfirmDialog } from './confirm-dialog';
 import { ErrorBox } from './error-box';
 import { FreshnessMark } from './freshness-mark';
+import { Pager } from './pager';
 
 export const QUOTA_PAGE_SIZE = 50;
 
@@ -148,23 +149,12 @@ export function QuotaList({ canEdit }: { readonly canEdit: boolean }) {
         <p className="muted">No track has a quota: every track is unlimited.</p>
       ) : null}
       {cursors.length > 1 || page.data?.cursor ? (
-        <div className="pager">
-          <button
-            type="button"
-            onClick={() => setCursors(cursors.slice(0, -1))}
-            disabled={cursors.length < 2}
-          >
-            Previous page
-          </button>
-          <span className="muted">page {cursors.length}</span>
-          <button
-            type="button"
-            disabled={!page.data?.cursor || page.isPlaceholderData}
-            onClick={() => setCursors([...cursors, page.data?.cursor ?? null])}
-          >
-            Next page
-          </button>
-        </div>
+        <Pager
+          cursors={cursors}
+          next={page.data?.cursor}
+          busy={page.isPlaceholderData}
+          onChange={setCursors}
+        />
       ) : null}
       {pending ? (
         <ConfirmDialog

@@ -12,6 +12,7 @@ import { type ReservationFilters, windowText } from '../lib/reservations';
 import { ErrorBox } from './error-box';
 import { FreshnessMark } from './freshness-mark';
 import { ReservationActions } from './reservation-actions';
+import { Pager } from './pager';
 
 export const RESERVATION_PAGE_SIZE = 25;
 const NO_FILTERS: ReservationFilters = { track: '', status: '' };
@@ -121,23 +122,12 @@ export function ReservationList({ role }: { readonly role: Role }) {
       {page.data && page.data.reservations.length === 0 ? (
         <p className="muted">No reservation matches.</p>
       ) : null}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length < 2}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </button>
-        <span className="muted">page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!page.data?.cursor || page.isPlaceholderData}
-          onClick={() => setCursors([...cursors, page.data?.cursor ?? null])}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager
+        cursors={cursors}
+        next={page.data?.cursor}
+        busy={page.isPlaceholderData}
+        onChange={setCursors}
+      />
     </section>
   );
 }

@@ -13,6 +13,7 @@ import {
 import { formatTime } from '../lib/format';
 import { routePath } from '../lib/routes';
 import { Link, useRouter } from '../router';
+import { Pager } from '../components/pager';
 
 export const PAGE_SIZE = 50;
 
@@ -88,26 +89,13 @@ export function SandboxesPage() {
       {page.data && page.data.sandboxes.length === 0 ? (
         <p className="muted">No sandbox matches.</p>
       ) : null}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length < 2}
-          onClick={() => setPaging({ search: location.search, cursors: cursors.slice(0, -1) })}
-        >
-          Previous page
-        </button>
-        <span className="muted">page {cursors.length}</span>
-        <button
-          type="button"
-          data-testid="next-page"
-          disabled={!page.data?.cursor || page.isPlaceholderData}
-          onClick={() =>
-            setPaging({ search: location.search, cursors: [...cursors, page.data?.cursor ?? null] })
-          }
-        >
-          Next page
-        </button>
-      </div>
+      <Pager
+        cursors={cursors}
+        next={page.data?.cursor}
+        busy={page.isPlaceholderData}
+        onChange={(next) => setPaging({ search: location.search, cursors: next })}
+        nextTestId="next-page"
+      />
     </>
   );
 }
