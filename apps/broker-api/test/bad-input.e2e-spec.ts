@@ -264,16 +264,6 @@ function casesFor(e: Endpoint): BadRequest[] {
     }
   }
 
-  for (const [label, body, status, code] of e.refusedBodies ?? []) {
-    add({
-      name: `body: ${label}`,
-      headers: { ...validHeaders(e), 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      status,
-      code,
-    });
-  }
-
   if (e.cursorFilter !== undefined) {
     for (const [label, cursor] of forgedCursors(e.cursorFilter)) {
       add({
@@ -292,9 +282,9 @@ function casesFor(e: Endpoint): BadRequest[] {
       name: bad.label,
       headers: { ...validHeaders(e), 'Content-Type': 'application/json' },
       body: JSON.stringify(bad.body),
-      status: 400,
-      code: 'VALIDATION_ERROR',
-      field: bad.field,
+      status: bad.status ?? 400,
+      code: bad.code ?? 'VALIDATION_ERROR',
+      ...(bad.field !== undefined ? { field: bad.field } : {}),
     });
   }
   if (e.method === 'POST' || e.method === 'PUT') {

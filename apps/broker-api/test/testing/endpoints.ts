@@ -27,16 +27,25 @@ export interface Endpoint {
   readonly paged?: boolean;
   /** The filter string of a cursor issued without filters (to forge well-formed cursors). */
   readonly cursorFilter?: string;
-  /** JSON bodies the endpoint refuses with 400 VALIDATION_ERROR naming `field`. */
-  readonly badBodies?: ReadonlyArray<{ label: string; body: unknown; field: string }>;
+  /**
+   * JSON bodies the endpoint refuses and changes nothing: status (default 400) and code (default
+   * VALIDATION_ERROR); `field`, when given, must be named in the problem's `errors`.
+   */
+  readonly badBodies?: readonly BadBody[];
   /** `<path>/<segment>` is another route (an id): an unknown sub-path is refused 401 there. */
   readonly idRoutesBelow?: boolean;
-  /** JSON bodies that must be refused: label, body, expected status and code. */
-  readonly refusedBodies?: readonly (readonly [string, unknown, number, string])[];
+}
+
+export interface BadBody {
+  readonly label: string;
+  readonly body: unknown;
+  readonly status?: number;
+  readonly code?: string;
+  readonly field?: string;
 }
 
 /** `PUT …/quota` bodies out of range or of the wrong shape. */
-const BAD_QUOTA_BODIES = [
+const BAD_QUOTA_BODIES: readonly BadBody[] = [
   { label: 'negative quota', body: { max_allocated: -1 }, field: 'max_allocated' },
   { label: 'fractional quota', body: { max_allocated: 2.5 }, field: 'max_allocated' },
   { label: 'huge quota', body: { max_allocated: 1e12 }, field: 'max_allocated' },
@@ -44,7 +53,7 @@ const BAD_QUOTA_BODIES = [
   { label: 'quota null', body: { max_allocated: null }, field: 'max_allocated' },
   { label: 'quota missing', body: {}, field: 'max_allocated' },
   { label: 'unknown body member', body: { max_allocated: 1, limit: 2 }, field: 'limit' },
-] as const;
+];
 
 const NOW = Math.floor(Date.now() / 1000);
 const HOUR = 3600;
@@ -170,42 +179,45 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/v1/admin/reservations',
     auth: 'admin',
     sameRoute: ['GET'],
-    refusedBodies: [
-      ['ends before it starts', { ...BOOKING, ends_at: NOW }, 400, 'INVALID_RESERVATION_WINDOW'],
-      [
-        'ends as it starts',
-        { ...BOOKING, ends_at: BOOKING.starts_at },
-        400,
-        'INVALID_RESERVATION_WINDOW',
-      ],
-      [
-        'wholly in the past',
-        { ...BOOKING, starts_at: NOW - 3 * HOUR, ends_at: NOW - HOUR },
-        400,
-        'INVALID_RESERVATION_WINDOW',
-      ],
-      ['count 0', { ...BOOKING, count: 0 }, 400, 'VALIDATION_ERROR'],
-      ['count negative', { ...BOOKING, count: -3 }, 400, 'VALIDATION_ERROR'],
-      ['count fractional', { ...BOOKING, count: 1.5 }, 400, 'VALIDATION_ERROR'],
-      ['count as a string', { ...BOOKING, count: '5' }, 400, 'VALIDATION_ERROR'],
-      [
-        'starts_at as a numeric string',
-        { ...BOOKING, starts_at: String(NOW + HOUR) },
-        400,
-        'VALIDATION_ERROR',
-      ],
-      ['count huge', { ...BOOKING, count: 1e9 }, 400, 'VALIDATION_ERROR'],
-      ['no track', { ...BOOKING, track: undefined }, 400, 'VALIDATION_ERROR'],
-      ['track with a space', { ...BOOKING, track: 'a b' }, 400, 'VALIDATION_ERROR'],
-      ['starts_at a date string', { ...BOOKING, starts_at: 'tomorrow' }, 400, 'VALIDATION_ERROR'],
-      [
-        'negative release delay',
-        { ...BOOKING, release_unclaimed_after_minutes: -1 },
-        400,
-        'VALIDATION_ERROR',
-      ],
-      ['unknown field', { ...BOOKING, colour: 'blue' }, 400, 'VALIDATION_ERROR'],
-      ['more than the stock', { ...BOOKING, count: 10_000 }, 409, 'INSUFFICIENT_CAPACITY'],
+    badBodies: [
+      {
+        label: 'body: ends before it starts',
+        body: { ...BOOKING, ends_at: NOW },
+        code: 'INVALID_RESERVATION_WINDOW',
+      },
+      {
+        label: 'body: ends as it starts',
+        body: { ...BOOKING, ends_at: BOOKING.starts_at },
+        code: 'INVALID_RESERVATION_WINDOW',
+      },
+      {
+        label: 'body: wholly in the past',
+        body: { ...BOOKING, starts_at: NOW - 3 * HOUR, ends_at: NOW - HOUR },
+        code: 'INVALID_RESERVATION_WINDOW',
+      },
+      { label: 'body: count 0', body: { ...BOOKING, count: 0 } },
+      { label: 'body: count negative', body: { ...BOOKING, count: -3 } },
+      { label: 'body: count fractional', body: { ...BOOKING, count: 1.5 } },
+      { label: 'body: count as a string', body: { ...BOOKING, count: '5' } },
+      {
+        label: 'body: starts_at as a numeric string',
+        body: { ...BOOKING, starts_at: String(NOW + HOUR) },
+      },
+      { label: 'body: count huge', body: { ...BOOKING, count: 1e9 } },
+      { label: 'body: no track', body: { ...BOOKING, track: undefined } },
+      { label: 'body: track with a space', body: { ...BOOKING, track: 'a b' } },
+      { label: 'body: starts_at a date string', body: { ...BOOKING, starts_at: 'tomorrow' } },
+      {
+        label: 'body: negative release delay',
+        body: { ...BOOKING, release_unclaimed_after_minutes: -1 },
+      },
+      { label: 'body: unknown field', body: { ...BOOKING, colour: 'blue' } },
+      {
+        label: 'body: more than the stock',
+        body: { ...BOOKING, count: 10_000 },
+        status: 409,
+        code: 'INSUFFICIENT_CAPACITY',
+      },
     ],
   },
   {
